@@ -1,0 +1,16 @@
+import { sql } from "drizzle-orm";
+import { decimal, timestamp } from "drizzle-orm/mysql-core";
+
+// MariaDB rejects drizzle's defaultNow() on TIMESTAMP(3); spell the default out.
+export const createdAt = () =>
+  timestamp("created_at", { fsp: 3, mode: "date" }).notNull().default(sql`CURRENT_TIMESTAMP(3)`);
+
+export const updatedAt = () =>
+  timestamp("updated_at", { fsp: 3, mode: "date" })
+    .notNull()
+    .default(sql`CURRENT_TIMESTAMP(3)`)
+    // Set by the application: MySQL 8 rejects ON UPDATE CURRENT_TIMESTAMP without a matching fsp.
+    .$onUpdate(() => new Date());
+
+/** Money: exact DECIMAL(14,2), read back as a string so no float ever touches it. */
+export const money = (name: string) => decimal(name, { precision: 14, scale: 2, mode: "string" });

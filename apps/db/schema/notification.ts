@@ -1,0 +1,32 @@
+// Tables owned by the notification service: only apps/notification writes them; any service may read.
+import { index, int, mysqlEnum, mysqlTable, serial, text, timestamp, varchar } from "drizzle-orm/mysql-core";
+import { createdAt, updatedAt } from "./columns.js";
+
+export const notificationTypes = ["TARGET_ACHIEVED", "MILESTONE", "REMINDER", "CUSTOM"] as const;
+export const notificationStatuses = ["PENDING", "SENT", "FAILED"] as const;
+export const notificationChannels = ["log", "webhook", "email"] as const;
+
+export const notifications = mysqlTable(
+  "notifications",
+  {
+    id: serial("id").primaryKey(),
+    /** An agent code, or `team:<name>`, `branch:<name>`, `product:<code>`. */
+    recipient: varchar("recipient", { length: 128 }).notNull(),
+    type: mysqlEnum("type", notificationTypes).notNull(),
+    channel: mysqlEnum("channel", notificationChannels).notNull().default("log"),
+    message: text("message").notNull(),
+    status: mysqlEnum("status", notificationStatuses).notNull().default("PENDING"),
+    dedupeKey: varchar("dedupe_key", { length: 191 }).unique("notifications_dedupe_key_uq"),
+    attempts: int("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    nextAttemptAt: timestamp("next_attempt_at", { fsp: 3, mode: "date" }),
+    sentAt: timestamp("sent_at", { fsp: 3, mode: "date" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("notifications_recipient_idx").on(t.recipient, t.id),
+    index("notifications_status_idx").on(t.status, t.nextAttemptAt),
+    index("notifications_created_idx").on(t.createdAt),
+  ],
+);

@@ -1,0 +1,141 @@
+import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
+import { swaggerUI } from "@hono/swagger-ui";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { isUnavailable } from "../db/client.js";
+import { authenticate, type ApiKeyTable, type AuthVariables } from "./auth.js";
+import { ApiError, problemResponse, unavailable, validationError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { createMetrics } from "./metrics.js";
+
+export type AppEnv = { Variables: AuthVariables & { requestId: string } };
+export type ServiceApp = OpenAPIHono<AppEnv>;
+
+export interface ServiceIdentity {
+  service: string;
+  colour: string;
+  version: string;
+}
+
+export interface CreateAppOptions extends ServiceIdentity {
+  title: string;
+  description: string;
+  keys: ApiKeyTable;
+  logger: Logger;
+  /** Rejects when the service cannot serve (database unreachable). */
+  checkReady: () => Promise<void>;
+  /** True once shutdown began: readiness fails so load balancers stop sending traffic. */
+  isDraining?: () => boolean;
+  maxBodyBytes?: number;
+}
+
+const quietPaths = new Set(["/health", "/ready", "/metrics"]);
+
+/** Every service's app: the runtime contract in DESIGN.md, before any resource route is added. */
+export function createServiceApp(o: CreateAppOptions): ServiceApp {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error, result.target);
+    },
+  });
+  const metrics = createMetrics({ service: o.service, colour: o.colour, version: o.version });
+
+  app.use(requestId({ limitLength: 128 }));
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    c.header("x-moon-colour", o.colour);
+    const line = {
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    };
+    if (quietPaths.has(c.req.path)) o.logger.debug(line, "request");
+    else o.logger.info(line, "request");
+  });
+  app.use(metrics.middleware);
+  app.use(
+    bodyLimit({
+      maxSize: o.maxBodyBytes ?? 1024 * 1024,
+      onError: () => {
+        throw new ApiError(413, "too_large", `request body is larger than ${o.maxBodyBytes ?? 1024 * 1024} bytes`);
+      },
+    }),
+  );
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return problemResponse(c, err);
+    if (err instanceof HTTPException) {
+      const status = err.status as ContentfulStatusCode;
+      return problemResponse(c, new ApiError(status, status === 415 ? "unsupported_media_type" : "bad_request", err.message));
+    }
+    if (isUnavailable(err)) {
+      o.logger.warn({ requestId: c.get("requestId"), err: { message: err.message, code: (err as { code?: string }).code } }, "database unavailable");
+      return problemResponse(c, unavailable());
+    }
+    o.logger.error({ requestId: c.get("requestId"), err }, "unhandled error");
+    return problemResponse(c, new ApiError(500, "internal", "an internal error occurred; quote the request id when reporting it"));
+  });
+  app.notFound((c) => problemResponse(c, new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`)));
+
+  const health = z.object({
+    status: z.literal("ok"),
+    service: z.string(),
+    colour: z.string(),
+    version: z.string(),
+  });
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/health",
+      tags: ["operations"],
+      summary: "Liveness: the process is up",
+      responses: { 200: { description: "Alive", content: { "application/json": { schema: health } } } },
+    }),
+    (c) => c.json({ status: "ok" as const, service: o.service, colour: o.colour, version: o.version }, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/ready",
+      tags: ["operations"],
+      summary: "Readiness: the database answers",
+      responses: {
+        200: { description: "Ready", content: { "application/json": { schema: z.object({ status: z.literal("ready") }) } } },
+        503: { description: "Not ready (database unreachable, or shutting down)" },
+      },
+    }),
+    async (c) => {
+      if (o.isDraining?.()) throw unavailable("shutting down");
+      try {
+        await o.checkReady();
+      } catch {
+        throw unavailable();
+      }
+      return c.json({ status: "ready" as const }, 200);
+    },
+  );
+  app.get("/metrics", async (c) =>
+    c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }),
+  );
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key from API_KEYS; roles admin, integration, viewer",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: o.title, version: o.version, description: o.description },
+    security: [{ bearer: [] }],
+  });
+  app.get("/docs", swaggerUI({ url: "/openapi.json", title: o.title }));
+
+  // Everything registered after this point needs a valid key.
+  app.use(authenticate(o.keys));
+  return app;
+}

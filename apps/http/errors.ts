@@ -1,0 +1,72 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ZodError } from "zod";
+
+export interface FieldError {
+  /** Where the field was: body, query, path or header. */
+  in: string;
+  /** Dotted path of the field, e.g. `email` or `sales.3.amount`. */
+  field: string;
+  message: string;
+}
+
+/** The one error type services throw; the app's error handler turns it into problem+json. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    /** Short, stable, machine-readable code; also the last segment of the problem `type`. */
+    readonly code: string,
+    message: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(message);
+  }
+}
+
+const titles: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+export const badRequest = (message: string, errors?: FieldError[]) => new ApiError(400, "bad_request", message, errors);
+export const notFound = (what: string) => new ApiError(404, "not_found", `${what} was not found`);
+export const conflict = (message: string) => new ApiError(409, "conflict", message);
+export const unprocessable = (message: string, errors?: FieldError[]) =>
+  new ApiError(422, "unprocessable", message, errors);
+export const unavailable = (message = "the database is unavailable; try again shortly") =>
+  new ApiError(503, "unavailable", message);
+
+export function validationError(error: ZodError, target: string): ApiError {
+  const where = target === "json" ? "body" : target === "param" ? "path" : target;
+  const errors = error.issues.map((i) => ({
+    in: where,
+    field: i.path.map(String).join(".") || "(root)",
+    message: i.message,
+  }));
+  const fields = [...new Set(errors.map((e) => e.field))].join(", ");
+  return badRequest(`invalid ${where}: ${fields}`, errors);
+}
+
+/** Writes an RFC 9457 problem document carrying the request id. */
+export function problemResponse(c: Context, err: ApiError): Response {
+  const body = {
+    type: `urn:moon:problem:${err.code}`,
+    title: titles[err.status] ?? "Error",
+    status: err.status,
+    detail: err.message,
+    instance: c.req.path,
+    requestId: c.get("requestId") as string | undefined,
+    ...(err.errors ? { errors: err.errors } : {}),
+  };
+  return c.body(JSON.stringify(body), err.status, { "content-type": "application/problem+json" });
+}

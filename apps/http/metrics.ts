@@ -1,0 +1,37 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
+
+export interface HttpMetrics {
+  registry: Registry;
+  middleware: MiddlewareHandler;
+}
+
+/** One registry per app (tests run several apps in one process), with process defaults. */
+export function createMetrics(labels: { service: string; colour: string; version: string }): HttpMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels(labels);
+  collectDefaultMetrics({ register: registry });
+  const duration = new Histogram({
+    name: "http_request_duration_seconds",
+    help: "HTTP request duration by route template",
+    labelNames: ["method", "route", "status"] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const requests = new Counter({
+    name: "http_requests_total",
+    help: "HTTP requests by route template and status",
+    labelNames: ["method", "route", "status"] as const,
+    registers: [registry],
+  });
+  const middleware: MiddlewareHandler = async (c, next) => {
+    const end = duration.startTimer();
+    await next();
+    // The route template, not the raw path, keeps label cardinality bounded.
+    const labels = { method: c.req.method, route: routePath(c, -1) || "unmatched", status: String(c.res.status) };
+    end(labels);
+    requests.inc(labels);
+  };
+  return { registry, middleware };
+}

@@ -1,0 +1,72 @@
+import type { z } from "zod";
+import { connect, type Database, type DbHandle } from "../db/client.js";
+import { createServiceApp, type ServiceApp } from "./app.js";
+import { loadEnv, serviceEnv, type ServiceEnv } from "./env.js";
+import { createLogger, type Logger } from "./logger.js";
+import { serveHttp, type RunningServer } from "./serve.js";
+
+/** A background loop a service runs beside its HTTP server (outbox relay, delivery worker). */
+export interface Worker {
+  stop(): Promise<void>;
+}
+
+export interface ServiceDeps<E> {
+  env: E;
+  db: Database;
+  dbHandle: DbHandle;
+  logger: Logger;
+}
+
+export interface ServiceDefinition<X extends z.ZodRawShape = {}> {
+  name: string;
+  title: string;
+  description: string;
+  defaultPort: number;
+  /** Variables this service reads beyond the common ones. */
+  extraEnv?: X;
+  routes: (app: ServiceApp, deps: ServiceDeps<ServiceEnv & z.infer<z.ZodObject<X>>>) => void;
+  workers?: (deps: ServiceDeps<ServiceEnv & z.infer<z.ZodObject<X>>>) => Worker[];
+}
+
+export interface StartedService extends RunningServer {
+  app: ServiceApp;
+  url: string;
+}
+
+/** Validates the environment, connects, mounts routes, starts workers and serves until shut down. */
+export async function startService<X extends z.ZodRawShape>(
+  def: ServiceDefinition<X>,
+  source: NodeJS.ProcessEnv = process.env,
+): Promise<StartedService> {
+  const env = loadEnv(serviceEnv(def.defaultPort).extend(def.extraEnv ?? ({} as X)), source) as ServiceEnv &
+    z.infer<z.ZodObject<X>>;
+  const logger = createLogger({ service: def.name, colour: env.COLOUR, version: env.VERSION }, env.LOG_LEVEL);
+  // The pool connects lazily, so the service starts (and reports not-ready) while the database is away.
+  const dbHandle = connect(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE, caCert: env.DATABASE_CA_CERT });
+  let draining = false;
+  const app = createServiceApp({
+    service: def.name,
+    colour: env.COLOUR,
+    version: env.VERSION,
+    title: def.title,
+    description: def.description,
+    keys: env.API_KEYS,
+    logger,
+    checkReady: () => dbHandle.ping(1_000),
+    isDraining: () => draining,
+  });
+  const deps = { env, db: dbHandle.db, dbHandle, logger };
+  def.routes(app, deps);
+  const workers = def.workers?.(deps) ?? [];
+  const running = await serveHttp({
+    fetch: app.fetch,
+    port: env.PORT,
+    logger,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    onDrain: () => {
+      draining = true;
+    },
+    onClose: [...workers.map((w) => () => w.stop()), () => dbHandle.close()],
+  });
+  return { ...running, app, url: `http://127.0.0.1:${running.port}` };
+}

@@ -1,0 +1,54 @@
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * What a target (local, eks, doks) gives the cloud-neutral part of the program. Nothing here knows
+ * what the apps are; nothing in infra/k8s knows which cloud it is on.
+ */
+export interface Platform {
+  target: "local" | "eks" | "doks";
+  /** Kubernetes provider for the cluster every workload goes to. */
+  provider: k8s.Provider;
+  /** Where release images live, e.g. `123.dkr.ecr.ap-southeast-1.amazonaws.com/moon`. */
+  registry: pulumi.Input<string>;
+  /** A `.dockerconfigjson` (secret) when pulls need credentials; infra/k8s turns it into a pull secret. */
+  registryAuth?: pulumi.Output<string>;
+  database: DatabaseFacts;
+  warehouse: WarehouseFacts;
+  gateway: GatewayFacts;
+  /** Resources the workloads must wait for (node groups, add-ons). */
+  dependsOn?: pulumi.Resource[];
+  /** Target-specific stack outputs (kubeconfig as a secret, registry, database host). */
+  outputs: Record<string, pulumi.Input<unknown>>;
+}
+
+/** Where pods may open connections for a data store: CIDRs (managed services) or in-cluster pods. */
+export interface EgressTarget {
+  port: number;
+  cidrs?: pulumi.Input<string>[];
+  pods?: { namespace: string; labels: Record<string, string> };
+}
+
+export interface DatabaseFacts {
+  host: pulumi.Input<string>;
+  port: pulumi.Input<number>;
+  name: pulumi.Input<string>;
+  user: pulumi.Input<string>;
+  password: pulumi.Output<string>;
+  /** libpq-style mode the services' DATABASE_URL carries; managed MySQL on DigitalOcean needs TLS. */
+  sslMode: "disable" | "require" | "verify-full";
+  caCert?: pulumi.Output<string>;
+  egress: EgressTarget;
+}
+
+export interface WarehouseFacts {
+  /** Whole WAREHOUSE_URL (mysql://, postgres:// or redshift://) with its password: a secret. */
+  url: pulumi.Output<string>;
+  egress: EgressTarget;
+}
+
+export interface GatewayFacts {
+  /** Annotations for the gateway's LoadBalancer Service (AWS NLB, DO load balancer). */
+  serviceAnnotations: Record<string, pulumi.Input<string>>;
+  serviceType: "LoadBalancer" | "NodePort" | "ClusterIP";
+}
