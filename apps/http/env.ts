@@ -14,7 +14,8 @@ const mysqlUrl = z
 /** The settings every service reads (DESIGN.md, runtime contract). */
 export const serviceEnv = (defaultPort: number) =>
   z.object({
-    PORT: z.coerce.number().int().min(1).max(65535).default(defaultPort),
+    // 0 asks the OS for a free port (tests).
+    PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort),
     DATABASE_URL: mysqlUrl,
     /** PEM used to verify the database's certificate with sslmode=verify-ca|verify-full. */
     DATABASE_CA_CERT: z.string().optional(),

@@ -3,7 +3,7 @@ import { connect, type Database, type DbHandle } from "../db/client.js";
 import { createServiceApp, type ServiceApp } from "./app.js";
 import { loadEnv, serviceEnv, type ServiceEnv } from "./env.js";
 import { createLogger, type Logger } from "./logger.js";
-import { serveHttp, type RunningServer } from "./serve.js";
+import { exitOnSignals, serveHttp, type RunningServer } from "./serve.js";
 
 /** A background loop a service runs beside its HTTP server (outbox relay, delivery worker). */
 export interface Worker {
@@ -31,6 +31,7 @@ export interface ServiceDefinition<X extends z.ZodRawShape = {}> {
 export interface StartedService extends RunningServer {
   app: ServiceApp;
   url: string;
+  logger: Logger;
 }
 
 /** Validates the environment, connects, mounts routes, starts workers and serves until shut down. */
@@ -68,5 +69,11 @@ export async function startService<X extends z.ZodRawShape>(
     },
     onClose: [...workers.map((w) => () => w.stop()), () => dbHandle.close()],
   });
-  return { ...running, app, url: `http://127.0.0.1:${running.port}` };
+  return { ...running, app, logger, url: `http://127.0.0.1:${running.port}` };
+}
+
+/** The container entry of a service: start, then exit 0 after a clean drain on SIGTERM. */
+export async function runService<X extends z.ZodRawShape>(def: ServiceDefinition<X>): Promise<void> {
+  const started = await startService(def);
+  exitOnSignals(started, started.logger);
 }

@@ -6,7 +6,7 @@ CREATE TABLE `agent_products` (
 );
 --> statement-breakpoint
 CREATE TABLE `agents` (
-	`id` serial AUTO_INCREMENT NOT NULL,
+	`id` bigint unsigned AUTO_INCREMENT NOT NULL,
 	`agent_code` varchar(32) NOT NULL,
 	`first_name` varchar(100) NOT NULL,
 	`last_name` varchar(100) NOT NULL,
@@ -22,7 +22,7 @@ CREATE TABLE `agents` (
 );
 --> statement-breakpoint
 CREATE TABLE `products` (
-	`id` serial AUTO_INCREMENT NOT NULL,
+	`id` bigint unsigned AUTO_INCREMENT NOT NULL,
 	`product_code` varchar(32) NOT NULL,
 	`type` varchar(32) NOT NULL,
 	`name` varchar(200) NOT NULL,
@@ -34,7 +34,7 @@ CREATE TABLE `products` (
 );
 --> statement-breakpoint
 CREATE TABLE `sale_changes` (
-	`id` serial AUTO_INCREMENT NOT NULL,
+	`id` bigint unsigned AUTO_INCREMENT NOT NULL,
 	`sale_id` bigint unsigned NOT NULL,
 	`sale_date` date NOT NULL,
 	`changed_at` timestamp(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
@@ -42,7 +42,7 @@ CREATE TABLE `sale_changes` (
 );
 --> statement-breakpoint
 CREATE TABLE `sales` (
-	`id` serial AUTO_INCREMENT NOT NULL,
+	`id` bigint unsigned AUTO_INCREMENT NOT NULL,
 	`sale_ref` varchar(64) NOT NULL,
 	`agent_code` varchar(32) NOT NULL,
 	`product_code` varchar(32) NOT NULL,
@@ -57,7 +57,7 @@ CREATE TABLE `sales` (
 );
 --> statement-breakpoint
 CREATE TABLE `notifications` (
-	`id` serial AUTO_INCREMENT NOT NULL,
+	`id` bigint unsigned AUTO_INCREMENT NOT NULL,
 	`recipient` varchar(128) NOT NULL,
 	`type` enum('TARGET_ACHIEVED','MILESTONE','REMINDER','CUSTOM') NOT NULL,
 	`channel` enum('log','webhook','email') NOT NULL DEFAULT 'log',

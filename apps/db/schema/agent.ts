@@ -1,14 +1,14 @@
 // Tables owned by the agent service: only apps/agent writes them; any service may read.
-import { index, mysqlEnum, mysqlTable, primaryKey, serial, timestamp, varchar } from "drizzle-orm/mysql-core";
+import { index, mysqlEnum, mysqlTable, primaryKey, timestamp, varchar } from "drizzle-orm/mysql-core";
 import { sql } from "drizzle-orm";
-import { createdAt, money, updatedAt } from "./columns.js";
+import { createdAt, id, money, updatedAt } from "./columns.js";
 
 export const agentStatuses = ["active", "inactive"] as const;
 
 export const agents = mysqlTable(
   "agents",
   {
-    id: serial("id").primaryKey(),
+    id: id(),
     agentCode: varchar("agent_code", { length: 32 }).notNull().unique("agents_agent_code_uq"),
     firstName: varchar("first_name", { length: 100 }).notNull(),
     lastName: varchar("last_name", { length: 100 }).notNull(),
@@ -28,7 +28,7 @@ export const agents = mysqlTable(
 );
 
 export const products = mysqlTable("products", {
-  id: serial("id").primaryKey(),
+  id: id(),
   productCode: varchar("product_code", { length: 32 }).notNull().unique("products_product_code_uq"),
   type: varchar("type", { length: 32 }).notNull(),
   name: varchar("name", { length: 200 }).notNull(),

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { decimal, timestamp } from "drizzle-orm/mysql-core";
+import { bigint, decimal, timestamp } from "drizzle-orm/mysql-core";
 
 // MariaDB rejects drizzle's defaultNow() on TIMESTAMP(3); spell the default out.
 export const createdAt = () =>
@@ -14,3 +14,6 @@ export const updatedAt = () =>
 
 /** Money: exact DECIMAL(14,2), read back as a string so no float ever touches it. */
 export const money = (name: string) => decimal(name, { precision: 14, scale: 2, mode: "string" });
+
+/** BIGINT UNSIGNED AUTO_INCREMENT primary key; drizzle's serial() emits SQL MariaDB rejects. */
+export const id = () => bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey();

@@ -1,6 +1,6 @@
 // Tables owned by the notification service: only apps/notification writes them; any service may read.
-import { index, int, mysqlEnum, mysqlTable, serial, text, timestamp, varchar } from "drizzle-orm/mysql-core";
-import { createdAt, updatedAt } from "./columns.js";
+import { index, int, mysqlEnum, mysqlTable, text, timestamp, varchar } from "drizzle-orm/mysql-core";
+import { createdAt, id, updatedAt } from "./columns.js";
 
 export const notificationTypes = ["TARGET_ACHIEVED", "MILESTONE", "REMINDER", "CUSTOM"] as const;
 export const notificationStatuses = ["PENDING", "SENT", "FAILED"] as const;
@@ -9,7 +9,7 @@ export const notificationChannels = ["log", "webhook", "email"] as const;
 export const notifications = mysqlTable(
   "notifications",
   {
-    id: serial("id").primaryKey(),
+    id: id(),
     /** An agent code, or `team:<name>`, `branch:<name>`, `product:<code>`. */
     recipient: varchar("recipient", { length: 128 }).notNull(),
     type: mysqlEnum("type", notificationTypes).notNull(),

@@ -1,12 +1,12 @@
 // Tables owned by the sales service: only apps/sales writes them; any service may read.
-import { bigint, date, index, mysqlTable, serial, timestamp, varchar } from "drizzle-orm/mysql-core";
+import { bigint, date, index, mysqlTable, timestamp, varchar } from "drizzle-orm/mysql-core";
 import { sql } from "drizzle-orm";
-import { createdAt, money, updatedAt } from "./columns.js";
+import { createdAt, id, money, updatedAt } from "./columns.js";
 
 export const sales = mysqlTable(
   "sales",
   {
-    id: serial("id").primaryKey(),
+    id: id(),
     /** The core system's id for the sale: the idempotency key. */
     saleRef: varchar("sale_ref", { length: 64 }).notNull().unique("sales_sale_ref_uq"),
     agentCode: varchar("agent_code", { length: 32 }).notNull(),
@@ -35,7 +35,7 @@ export const sales = mysqlTable(
 export const saleChanges = mysqlTable(
   "sale_changes",
   {
-    id: serial("id").primaryKey(),
+    id: id(),
     saleId: bigint("sale_id", { mode: "number", unsigned: true }).notNull(),
     saleDate: date("sale_date", { mode: "string" }).notNull(),
     changedAt: timestamp("changed_at", { fsp: 3, mode: "date" }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),

@@ -1,0 +1,77 @@
+import { and, asc, eq, gt, type SQL } from "drizzle-orm";
+import type { Database } from "../../db/client.js";
+import { isDuplicateKey } from "../../db/errors.js";
+import { products, sales } from "../../db/schema/index.js";
+import type { ServiceApp } from "../../http/app.js";
+import { conflict, notFound } from "../../http/errors.js";
+import { decodeCursor, page } from "../../http/pagination.js";
+import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from "./routes.js";
+
+type ProductRow = typeof products.$inferSelect;
+
+export const toProduct = (row: ProductRow) => ({
+  productCode: row.productCode,
+  type: row.type,
+  name: row.name,
+  targetAmount: row.targetAmount,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+export async function findProduct(db: Database, productCode: string): Promise<ProductRow> {
+  const [row] = await db.select().from(products).where(eq(products.productCode, productCode)).limit(1);
+  if (!row) throw notFound(`product ${productCode}`);
+  return row;
+}
+
+export function registerProductRoutes(app: ServiceApp, db: Database): void {
+  app.openapi(createProduct, async (c) => {
+    const body = c.req.valid("json");
+    try {
+      await db.insert(products).values(body);
+    } catch (err) {
+      if (isDuplicateKey(err)) throw conflict(`product ${body.productCode} already exists`);
+      throw err;
+    }
+    return c.json(toProduct(await findProduct(db, body.productCode)), 201);
+  });
+
+  app.openapi(listProducts, async (c) => {
+    const q = c.req.valid("query");
+    const after = decodeCursor<string>(q.cursor, "string");
+    const filters: Array<SQL | undefined> = [
+      q.type ? eq(products.type, q.type.toLowerCase()) : undefined,
+      after !== undefined ? gt(products.productCode, after) : undefined,
+    ];
+    const rows = await db
+      .select()
+      .from(products)
+      .where(and(...filters))
+      .orderBy(asc(products.productCode))
+      .limit(q.limit + 1);
+    const result = page(rows, q.limit, (r) => r.productCode);
+    return c.json({ items: result.items.map(toProduct), nextCursor: result.nextCursor }, 200);
+  });
+
+  app.openapi(getProduct, async (c) => c.json(toProduct(await findProduct(db, c.req.valid("param").productCode)), 200));
+
+  app.openapi(updateProduct, async (c) => {
+    const { productCode } = c.req.valid("param");
+    await findProduct(db, productCode);
+    await db.update(products).set(c.req.valid("json")).where(eq(products.productCode, productCode));
+    return c.json(toProduct(await findProduct(db, productCode)), 200);
+  });
+
+  app.openapi(deleteProduct, async (c) => {
+    const { productCode } = c.req.valid("param");
+    await db.transaction(async (tx) => {
+      const [product] = await tx.select().from(products).where(eq(products.productCode, productCode)).for("update");
+      if (!product) throw notFound(`product ${productCode}`);
+      const [sale] = await tx.select({ id: sales.id }).from(sales).where(eq(sales.productCode, productCode)).limit(1);
+      // Figures that drive bonuses must not lose their product: refuse rather than orphan sales.
+      if (sale) throw conflict(`product ${productCode} has recorded sales and cannot be deleted`);
+      await tx.delete(products).where(eq(products.productCode, productCode));
+    });
+    return c.body(null, 204);
+  });
+}

@@ -1,0 +1,16 @@
+import type { ServiceDefinition } from "../http/service.js";
+import { registerAgentRoutes } from "./agents/handlers.js";
+import { registerAuthorisationRoutes } from "./authorisations/handlers.js";
+import { registerProductRoutes } from "./products/handlers.js";
+
+export const agentService: ServiceDefinition = {
+  name: "agent",
+  title: "Moon Agent Tracker: agent service",
+  description: "Agents, products and which products each agent is authorised to sell.",
+  defaultPort: 8000,
+  routes: (app, { db }) => {
+    registerAgentRoutes(app, db);
+    registerProductRoutes(app, db);
+    registerAuthorisationRoutes(app, db);
+  },
+};

@@ -1,0 +1,51 @@
+// Field rules shared by every service's request schemas.
+import { z } from "@hono/zod-openapi";
+
+export const code = (example: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, "must be 1-32 letters, digits, '-' or '_'")
+    .openapi({ example });
+
+export const name = (max: number, example: string) => z.string().trim().min(1, "must not be empty").max(max).openapi({ example });
+
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD")
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "is not a calendar date")
+  .openapi({ example: "2024-03-01" });
+
+export const timestamp = z.string().openapi({ format: "date-time", example: "2024-03-01T08:30:00.000Z" });
+
+/** JSON body declaration for createRoute: required, application/json. */
+export const jsonBody = <T extends z.ZodTypeAny>(schema: T, description?: string) => ({
+  required: true,
+  description,
+  content: { "application/json": { schema } },
+});
+
+/** JSON response declaration for createRoute. */
+export const jsonResponse = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+const problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string(),
+    requestId: z.string().optional(),
+    errors: z.array(z.object({ in: z.string(), field: z.string(), message: z.string() })).optional(),
+  })
+  .openapi("Problem");
+
+/** Problem responses, declared once so every route documents its errors the same way. */
+export const problems = (...statuses: Array<400 | 401 | 403 | 404 | 409 | 415 | 422 | 503>) =>
+  Object.fromEntries(
+    statuses.map((s) => [s, { description: "Problem (RFC 9457)", content: { "application/problem+json": { schema: problem } } }]),
+  );
+
+export const commonProblems = [400, 401, 403, 503] as const;
