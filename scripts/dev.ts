@@ -1,0 +1,96 @@
+// `npm run dev`: the whole system on this machine. Makes sure MySQL is there, migrates, loads demo
+// data once, then runs every program as the container would, until Ctrl-C.
+import { spawn, type ChildProcess } from "node:child_process";
+import { connect } from "../apps/db/client.js";
+import { runMigrations } from "../apps/db/migrate.js";
+import { seedAgentData } from "../apps/db/seed.js";
+import { createMysqlDatabase, ensureDatabaseServers } from "./local-db.js";
+
+const DATABASE_URL = process.env.DATABASE_URL ?? "mysql://root@127.0.0.1:3306/moon";
+/** Fixed development keys so the README's curl examples work; never used outside `npm run dev`. */
+const devKeys = { admin: "dev-admin-key-0000000000", integration: "dev-integration-key-000000", viewer: "dev-viewer-key-0000000000" };
+const API_KEYS = process.env.API_KEYS ?? Object.entries(devKeys).map(([role, key]) => `${role}:${key}`).join(",");
+
+interface DevProgram {
+  name: string;
+  port?: number;
+  env?: Record<string, string>;
+}
+
+/** What `npm run dev` runs. Services listen on their contract ports. */
+const programs: DevProgram[] = [{ name: "agent", port: 8000 }];
+
+/** Demo data loaders, each idempotent (run on every start, load once). */
+const seeders = [seedAgentData];
+
+async function prepareDatabase(): Promise<void> {
+  if (!process.env.DATABASE_URL) ensureDatabaseServers();
+  await createMysqlDatabase(DATABASE_URL);
+  const handle = connect(DATABASE_URL, { poolSize: 2 });
+  try {
+    await runMigrations(handle);
+    for (const seed of seeders) await seed(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+function start(program: DevProgram): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "apps/main.ts", program.name], {
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      DATABASE_URL,
+      API_KEYS,
+      COLOUR: process.env.COLOUR ?? "blue",
+      VERSION: process.env.VERSION ?? "dev",
+      ...(program.port ? { PORT: String(program.port) } : {}),
+      ...program.env,
+    },
+  });
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      console.error(`[dev] ${program.name} exited (${signal ?? code}); stopping the rest`);
+      void stopAll(1);
+    }
+  });
+  return child;
+}
+
+let stopping = false;
+const children: ChildProcess[] = [];
+
+async function stopAll(exitCode: number): Promise<void> {
+  stopping = true;
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((done) => {
+          if (c.exitCode !== null || c.signalCode !== null) return done();
+          c.once("exit", () => done());
+          c.kill("SIGTERM");
+        }),
+    ),
+  );
+  process.exit(exitCode);
+}
+
+await prepareDatabase();
+for (const program of programs) children.push(start(program));
+process.on("SIGINT", () => void stopAll(0));
+process.on("SIGTERM", () => void stopAll(0));
+
+const key = process.env.API_KEYS ? "(from your API_KEYS)" : devKeys.admin;
+console.log(
+  [
+    "",
+    "Moon Agent Tracker is running:",
+    ...programs.filter((p) => p.port).map((p) => `  ${p.name.padEnd(13)} http://127.0.0.1:${p.port}  (docs: /docs)`),
+    `  database      ${DATABASE_URL.replace(/\/\/[^@]*@/, "//")}`,
+    `  admin key     ${key}`,
+    process.env.API_KEYS ? "" : `  viewer key    ${devKeys.viewer}\n  integration   ${devKeys.integration}`,
+    `  try: curl -H "Authorization: Bearer ${process.env.API_KEYS ? "<key>" : devKeys.admin}" http://127.0.0.1:8000/agents`,
+    "Ctrl-C stops everything.",
+    "",
+  ].join("\n"),
+);
