@@ -9,8 +9,8 @@ export interface Platform {
   target: "local" | "eks" | "doks";
   /** Kubernetes provider for the cluster every workload goes to. */
   provider: k8s.Provider;
-  /** Where release images live, e.g. `123.dkr.ecr.ap-southeast-1.amazonaws.com/moon`. */
-  registry: pulumi.Input<string>;
+  /** Where release images live, e.g. `123.dkr.ecr.ap-southeast-1.amazonaws.com/moon`; absent when images are loaded straight into the nodes (local). */
+  registry?: pulumi.Input<string>;
   /** A `.dockerconfigjson` (secret) when pulls need credentials; infra/k8s turns it into a pull secret. */
   registryAuth?: pulumi.Output<string>;
   database: DatabaseFacts;
@@ -51,4 +51,6 @@ export interface GatewayFacts {
   /** Annotations for the gateway's LoadBalancer Service (AWS NLB, DO load balancer). */
   serviceAnnotations: Record<string, pulumi.Input<string>>;
   serviceType: "LoadBalancer" | "NodePort" | "ClusterIP";
+  /** Base URL clients use when no `domain` is configured (local: a port-forward; clouds: the load balancer). */
+  url?: pulumi.Input<string>;
 }

@@ -1,0 +1,126 @@
+// The Pulumi program: config -> platform -> workloads -> outputs.
+import * as pulumi from "@pulumi/pulumi";
+import { colours, loadConfig, type StackConfig } from "./config.js";
+import { Aggregator } from "./k8s/aggregator.js";
+import { appService, appServices } from "./k8s/apps.js";
+import { ColourService, serviceName } from "./k8s/colour-service.js";
+import { Foundation } from "./k8s/foundation.js";
+import { GatewayInstall } from "./k8s/gateway.js";
+import { Migration } from "./k8s/migration.js";
+import { NetworkPolicies } from "./k8s/network-policies.js";
+import { Routes } from "./k8s/routes.js";
+import { LocalPlatform } from "./platforms/local.js";
+import type { Platform } from "./platforms/platform.js";
+
+function platformFor(cfg: StackConfig): Platform {
+  switch (cfg.target) {
+    case "local":
+      return new LocalPlatform("local", cfg).platform;
+    case "eks":
+    case "doks":
+      throw new pulumi.RunError(`target ${cfg.target} is not yet available in this program (issue 6)`);
+  }
+}
+
+/** Config is read here, when Pulumi (or the offline render) calls the program, never at import. */
+export default async function program(): Promise<Record<string, pulumi.Input<unknown>>> {
+  const cfg = loadConfig();
+  const platform = platformFor(cfg);
+  const onCluster = { providers: [platform.provider], dependsOn: platform.dependsOn };
+
+  const foundation = new Foundation(
+    "app",
+    {
+      namespace: cfg.namespace,
+      logLevel: cfg.logLevel,
+      database: platform.database,
+      warehouseUrl: platform.warehouse.url,
+      apiKeys: cfg.apiKeys,
+      notifyWebhookUrl: cfg.notifyWebhookUrl,
+      smtpUrl: cfg.smtpUrl,
+      registryAuth: platform.registryAuth,
+    },
+    onCluster,
+  );
+
+  const gateway = new GatewayInstall(
+    "gateway",
+    {
+      namespace: foundation.namespace,
+      controllerNamespace: cfg.gateway.namespace,
+      chartVersion: cfg.gateway.chartVersion,
+      facts: platform.gateway,
+      domain: cfg.domain,
+      certIssuer: cfg.certIssuer,
+    },
+    onCluster,
+  );
+
+  new NetworkPolicies(
+    "network",
+    {
+      namespace: foundation.namespace,
+      namespaceName: cfg.namespace,
+      services: appServices,
+      gatewayNamespace: cfg.gateway.namespace,
+      database: platform.database.egress,
+      warehouse: platform.warehouse.egress,
+      externalDelivery: Boolean(cfg.notifyWebhookUrl ?? cfg.smtpUrl),
+    },
+    onCluster,
+  );
+
+  // Both colours always exist; each is a whole release that waits for its own migration.
+  for (const colour of colours) {
+    const image = cfg.images[colour];
+    const migration = new Migration(`migrate-${colour}`, { colour, image, foundation }, onCluster);
+    const notificationUrl = `http://${serviceName("notification", colour)}:${appService("notification").port}`;
+    const extraEnv = {
+      agent: [],
+      sales: [{ name: "NOTIFICATION_URL", value: notificationUrl }],
+      notification: foundation.env("NOTIFY_WEBHOOK_URL", "SMTP_URL"),
+    };
+    for (const service of appServices) {
+      new ColourService(
+        `${service.name}-${colour}`,
+        { service, colour, image, settings: cfg.services[service.name], foundation, env: extraEnv[service.name] },
+        { ...onCluster, dependsOn: [...(platform.dependsOn ?? []), migration] },
+      );
+    }
+  }
+
+  // What a flip changes: the routes' default backends and the CronJob's image.
+  new Routes(
+    "routes",
+    {
+      namespace: foundation.namespace,
+      services: appServices,
+      activeColour: cfg.activeColor,
+      listener: gateway.listener,
+      domain: cfg.domain,
+      gateway: gateway.gateway,
+    },
+    onCluster,
+  );
+  new Aggregator(
+    "aggregator",
+    {
+      schedule: cfg.aggregator.schedule,
+      colour: cfg.activeColor,
+      image: cfg.images[cfg.activeColor],
+      resources: cfg.aggregator.resources,
+      foundation,
+    },
+    onCluster,
+  );
+
+  const url = cfg.domain ? `https://${cfg.domain}` : platform.gateway.url;
+  return {
+    activeColor: cfg.activeColor,
+    idleColor: cfg.idleColor,
+    ...(url === undefined ? {} : { url }),
+    images: cfg.images,
+    namespace: foundation.namespace,
+    ...platform.outputs,
+  };
+}

@@ -1,0 +1,42 @@
+import { createHash } from "node:crypto";
+import type { Colour, ServiceName } from "../config.js";
+
+/** What the gateway and the cluster need to know about each HTTP service (DESIGN.md, runtime contract). */
+export interface AppService {
+  name: ServiceName;
+  port: number;
+  /** Path prefixes the gateway routes to it. */
+  paths: string[];
+}
+
+export const appServices: readonly AppService[] = [
+  { name: "agent", port: 8000, paths: ["/agents", "/products"] },
+  { name: "sales", port: 8001, paths: ["/sales", "/targets"] },
+  { name: "notification", port: 8002, paths: ["/notifications"] },
+];
+
+export const appService = (name: ServiceName): AppService => appServices.find((s) => s.name === name)!;
+
+export const partOf = "moon-agent-tracker";
+export const colourLabel = "moon-agent-tracker/colour";
+
+/** Labels every pod carries; `name` + `colour` select one colour of one service. */
+export function podLabels(name: string, component: string, colour?: Colour): Record<string, string> {
+  return {
+    "app.kubernetes.io/name": name,
+    "app.kubernetes.io/component": component,
+    "app.kubernetes.io/part-of": partOf,
+    ...(colour ? { [colourLabel]: colour } : {}),
+  };
+}
+
+/** The image's tag (or short digest): what `/health` reports as VERSION. */
+export function versionOf(image: string): string {
+  const digest = /@sha256:([a-f0-9]{12})/.exec(image);
+  if (digest) return `sha256-${digest[1]}`;
+  const last = image.slice(image.lastIndexOf("/") + 1);
+  return last.includes(":") ? last.slice(last.indexOf(":") + 1) : "latest";
+}
+
+/** Short, stable digest of a string: names objects that must be new when it changes (a release's Job). */
+export const shortHash = (value: string): string => createHash("sha256").update(value).digest("hex").slice(0, 8);

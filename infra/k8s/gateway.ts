@@ -1,0 +1,129 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { GatewayFacts } from "../platforms/platform.js";
+import { partOf } from "./apps.js";
+
+export interface GatewayInstallArgs {
+  /** Namespace of the Gateway (the app's). */
+  namespace: pulumi.Input<string>;
+  /** Namespace Envoy Gateway's controller and proxies run in. */
+  controllerNamespace: string;
+  chartVersion: string;
+  facts: GatewayFacts;
+  /** Public host; adds an HTTPS listener when set. */
+  domain?: string;
+  /** cert-manager ClusterIssuer that fills the listener's certificate Secret. */
+  certIssuer?: string;
+}
+
+export const gatewayName = "public";
+/** Labels Envoy Gateway puts on the proxy pods of a Gateway: what network policies admit. */
+export const proxyPodLabels = (namespace: string) => ({
+  "gateway.envoyproxy.io/owning-gateway-name": gatewayName,
+  "gateway.envoyproxy.io/owning-gateway-namespace": namespace,
+});
+export const tlsSecretName = (namespace: string) => `${namespace}-tls`;
+
+/**
+ * Envoy Gateway from its Helm chart, an EnvoyProxy shaping the proxies' Service for the platform, a
+ * GatewayClass using it, and the one Gateway every route attaches to.
+ */
+export class GatewayInstall extends pulumi.ComponentResource {
+  readonly gateway: k8s.apiextensions.CustomResource;
+  /** Listener routes attach to: HTTPS when there is a domain, else plain HTTP. */
+  readonly listener: "http" | "https";
+
+  constructor(name: string, args: GatewayInstallArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("moon:k8s:GatewayInstall", name, {}, opts);
+    const labels = { "app.kubernetes.io/part-of": partOf };
+
+    const release = new k8s.helm.v3.Release(
+      "envoy-gateway",
+      {
+        name: "envoy-gateway",
+        chart: "oci://docker.io/envoyproxy/gateway-helm",
+        version: args.chartVersion,
+        namespace: args.controllerNamespace,
+        createNamespace: true,
+        // The chart carries the Gateway API CRDs; everything below needs them.
+        skipCrds: false,
+      },
+      { parent: this },
+    );
+    // CRDs and the controller must exist before any Gateway API object is sent.
+    const afterRelease = { parent: this, dependsOn: [release] };
+
+    const proxyConfig = new k8s.apiextensions.CustomResource(
+      "envoy-proxy",
+      {
+        apiVersion: "gateway.envoyproxy.io/v1alpha1",
+        kind: "EnvoyProxy",
+        metadata: { name: gatewayName, namespace: args.controllerNamespace, labels },
+        spec: {
+          provider: {
+            type: "Kubernetes",
+            kubernetes: {
+              envoyDeployment: { replicas: 2 },
+              envoyService: { type: args.facts.serviceType, annotations: args.facts.serviceAnnotations },
+            },
+          },
+        },
+      },
+      afterRelease,
+    );
+
+    const gatewayClass = new k8s.apiextensions.CustomResource(
+      "gateway-class",
+      {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "GatewayClass",
+        metadata: { name: pulumi.interpolate`${args.namespace}-envoy`, labels },
+        spec: {
+          controllerName: "gateway.envoyproxy.io/gatewayclass-controller",
+          parametersRef: {
+            group: "gateway.envoyproxy.io",
+            kind: "EnvoyProxy",
+            name: proxyConfig.metadata.name,
+            namespace: args.controllerNamespace,
+          },
+        },
+      },
+      afterRelease,
+    );
+
+    const sameNamespace = { namespaces: { from: "Same" } };
+    const hostname = args.domain ? { hostname: args.domain } : {};
+    const listeners: Record<string, unknown>[] = [
+      { name: "http", protocol: "HTTP", port: 80, ...hostname, allowedRoutes: sameNamespace },
+    ];
+    if (args.domain) {
+      listeners.push({
+        name: "https",
+        protocol: "HTTPS",
+        port: 443,
+        ...hostname,
+        tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: pulumi.output(args.namespace).apply(tlsSecretName) }] },
+        allowedRoutes: sameNamespace,
+      });
+    }
+    this.listener = args.domain ? "https" : "http";
+
+    this.gateway = new k8s.apiextensions.CustomResource(
+      "gateway",
+      {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "Gateway",
+        metadata: {
+          name: gatewayName,
+          namespace: args.namespace,
+          labels,
+          ...(args.certIssuer ? { annotations: { "cert-manager.io/cluster-issuer": args.certIssuer } } : {}),
+        },
+        spec: { gatewayClassName: gatewayClass.metadata.name, listeners },
+      },
+      afterRelease,
+    );
+
+    this.registerOutputs({ gateway: this.gateway.metadata.name, release: release.status });
+  }
+}

@@ -1,0 +1,67 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { Colour } from "../config.js";
+import { podLabels, shortHash, versionOf } from "./apps.js";
+import type { Foundation } from "./foundation.js";
+import { appContainer, appPodSpec, programArgs } from "./pod.js";
+
+export interface MigrationArgs {
+  colour: Colour;
+  image: string;
+  foundation: Foundation;
+}
+
+/**
+ * Applies the schema for one colour's release before its services start. The Job is named after the
+ * image, so a new release of the colour runs a new Job and an unchanged one (or a flip) runs nothing.
+ */
+export class Migration extends pulumi.ComponentResource {
+  readonly job: k8s.batch.v1.Job;
+
+  constructor(name: string, args: MigrationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("moon:k8s:Migration", name, {}, opts);
+    const labels = podLabels("migrate", "migration", args.colour);
+    this.job = new k8s.batch.v1.Job(
+      name,
+      {
+        metadata: {
+          name: `migrate-${args.colour}-${shortHash(args.image)}`,
+          namespace: args.foundation.namespace,
+          labels,
+        },
+        spec: {
+          backoffLimit: 3,
+          activeDeadlineSeconds: 600,
+          // Kept a day for its logs. Should a refresh find it gone, the re-run is harmless: migrations are idempotent.
+          ttlSecondsAfterFinished: 86_400,
+          template: {
+            metadata: { labels },
+            spec: appPodSpec(
+              {
+                restartPolicy: "Never",
+                containers: [
+                  appContainer({
+                    name: "migrate",
+                    image: args.image,
+                    ...programArgs("migrate"),
+                    env: [
+                      ...args.foundation.env("DATABASE_URL", "DATABASE_CA_CERT", "LOG_LEVEL"),
+                      { name: "VERSION", value: versionOf(args.image) },
+                    ],
+                    resources: {
+                      requests: { cpu: "100m", memory: "128Mi" },
+                      limits: { cpu: "500m", memory: "256Mi" },
+                    },
+                  }),
+                ],
+              },
+              args.foundation.pullSecret,
+            ),
+          },
+        },
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ job: this.job.metadata.name });
+  }
+}

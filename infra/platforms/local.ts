@@ -1,0 +1,197 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { LocalSettings, StackConfig } from "../config.js";
+import type { Platform } from "./platform.js";
+
+const mysqlPort = 3306;
+const mysqlLabels = { "app.kubernetes.io/name": "mysql", "app.kubernetes.io/part-of": "moon-agent-tracker" };
+// The official image's `mysql` user; running as it lets the entrypoint skip its root-only steps.
+const mysqlUid = 999;
+
+/**
+ * An existing cluster (kind, minikube, k3d) from a kubeconfig context, with MySQL running in it: one
+ * StatefulSet holding both the application database and the warehouse database.
+ */
+export class LocalPlatform extends pulumi.ComponentResource {
+  readonly platform: Platform;
+
+  constructor(name: string, cfg: StackConfig, opts?: pulumi.ComponentResourceOptions) {
+    super("moon:platform:Local", name, {}, opts);
+    const settings: LocalSettings = cfg.local ?? { storageSize: "2Gi", mysqlImage: "mysql:8.4" };
+    const provider = new k8s.Provider("local", { context: settings.context }, { parent: this });
+    const k8sOpts = { parent: this, provider };
+
+    const namespace = new k8s.core.v1.Namespace(
+      "data",
+      {
+        metadata: {
+          name: `${cfg.namespace}-data`,
+          labels: {
+            "pod-security.kubernetes.io/enforce": "restricted",
+            "pod-security.kubernetes.io/enforce-version": "latest",
+          },
+        },
+      },
+      k8sOpts,
+    );
+    const ns = namespace.metadata.name;
+
+    const rootPassword = new random.RandomPassword("mysql-root", { length: 32, special: false }, { parent: this });
+    const appPassword = new random.RandomPassword("mysql-app", { length: 32, special: false }, { parent: this });
+    // The provider marks `result` secret only through the engine; say so here so every consumer sees it.
+    const password = pulumi.secret(appPassword.result);
+
+    const credentials = new k8s.core.v1.Secret(
+      "mysql",
+      {
+        metadata: { name: "mysql", namespace: ns, labels: mysqlLabels },
+        stringData: {
+          MYSQL_ROOT_PASSWORD: pulumi.secret(rootPassword.result),
+          MYSQL_USER: cfg.database.user,
+          MYSQL_PASSWORD: password,
+          MYSQL_DATABASE: cfg.database.name,
+        },
+      },
+      k8sOpts,
+    );
+    // First start only: the warehouse is a second database on the same server, owned by the app user.
+    const init = new k8s.core.v1.ConfigMap(
+      "mysql-init",
+      {
+        metadata: { name: "mysql-init", namespace: ns, labels: mysqlLabels },
+        data: {
+          "10-warehouse.sql": [
+            `CREATE DATABASE IF NOT EXISTS \`${cfg.warehouse.name}\`;`,
+            `GRANT ALL PRIVILEGES ON \`${cfg.warehouse.name}\`.* TO '${cfg.database.user}'@'%';`,
+            "",
+          ].join("\n"),
+        },
+      },
+      k8sOpts,
+    );
+
+    const service = new k8s.core.v1.Service(
+      "mysql",
+      {
+        metadata: { name: "mysql", namespace: ns, labels: mysqlLabels },
+        spec: { clusterIP: "None", selector: mysqlLabels, ports: [{ name: "mysql", port: mysqlPort, targetPort: "mysql" }] },
+      },
+      k8sOpts,
+    );
+
+    const probe = { exec: { command: ["sh", "-c", 'mysqladmin ping -h 127.0.0.1 -uroot -p"$MYSQL_ROOT_PASSWORD"'] } };
+    const statefulSet = new k8s.apps.v1.StatefulSet(
+      "mysql",
+      {
+        metadata: { name: "mysql", namespace: ns, labels: mysqlLabels },
+        spec: {
+          serviceName: service.metadata.name,
+          replicas: 1,
+          selector: { matchLabels: mysqlLabels },
+          template: {
+            metadata: { labels: mysqlLabels },
+            spec: {
+              automountServiceAccountToken: false,
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: mysqlUid,
+                runAsGroup: mysqlUid,
+                fsGroup: mysqlUid,
+                seccompProfile: { type: "RuntimeDefault" },
+              },
+              containers: [
+                {
+                  name: "mysql",
+                  image: settings.mysqlImage,
+                  ports: [{ name: "mysql", containerPort: mysqlPort }],
+                  envFrom: [{ secretRef: { name: credentials.metadata.name } }],
+                  resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+                  securityContext: {
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    capabilities: { drop: ["ALL"] },
+                  },
+                  startupProbe: { ...probe, periodSeconds: 5, failureThreshold: 60 },
+                  livenessProbe: { ...probe, periodSeconds: 20, timeoutSeconds: 5 },
+                  readinessProbe: {
+                    exec: { command: ["sh", "-c", 'mysql -h 127.0.0.1 -uroot -p"$MYSQL_ROOT_PASSWORD" -e "SELECT 1"'] },
+                    periodSeconds: 10,
+                    timeoutSeconds: 5,
+                  },
+                  volumeMounts: [
+                    { name: "data", mountPath: "/var/lib/mysql" },
+                    { name: "run", mountPath: "/var/run/mysqld" },
+                    { name: "tmp", mountPath: "/tmp" },
+                    { name: "init", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
+                  ],
+                },
+              ],
+              volumes: [
+                { name: "run", emptyDir: {} },
+                { name: "tmp", emptyDir: {} },
+                { name: "init", configMap: { name: init.metadata.name } },
+              ],
+            },
+          },
+          volumeClaimTemplates: [
+            {
+              metadata: { name: "data" },
+              spec: {
+                accessModes: ["ReadWriteOnce"],
+                storageClassName: settings.storageClass,
+                resources: { requests: { storage: settings.storageSize } },
+              },
+            },
+          ],
+        },
+      },
+      k8sOpts,
+    );
+
+    // Only the application namespace may reach the server.
+    new k8s.networking.v1.NetworkPolicy(
+      "mysql",
+      {
+        metadata: { name: "mysql", namespace: ns, labels: mysqlLabels },
+        spec: {
+          podSelector: { matchLabels: mysqlLabels },
+          policyTypes: ["Ingress", "Egress"],
+          ingress: [
+            {
+              from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": cfg.namespace } } }],
+              ports: [{ protocol: "TCP", port: mysqlPort }],
+            },
+          ],
+          egress: [],
+        },
+      },
+      k8sOpts,
+    );
+
+    const host = pulumi.interpolate`${service.metadata.name}.${ns}.svc.cluster.local`;
+    const dataPods = { namespace: `${cfg.namespace}-data`, labels: mysqlLabels };
+    this.platform = {
+      target: "local",
+      provider,
+      database: {
+        host,
+        port: mysqlPort,
+        name: cfg.database.name,
+        user: cfg.database.user,
+        password,
+        sslMode: "disable",
+        egress: { port: mysqlPort, pods: dataPods },
+      },
+      warehouse: {
+        url: pulumi.secret(pulumi.interpolate`mysql://${cfg.database.user}:${password}@${host}:${mysqlPort}/${cfg.warehouse.name}`),
+        egress: { port: mysqlPort, pods: dataPods },
+      },
+      // kind and minikube have no load balancer; reach the gateway with a port-forward (README).
+      gateway: { serviceType: "ClusterIP", serviceAnnotations: {}, url: "http://localhost:8080" },
+      dependsOn: [statefulSet],
+      outputs: { databaseHost: host },
+    };
+    this.registerOutputs({ databaseHost: host });
+  }
+}

@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { project, secretKeys } from "../config.js";
+
+/**
+ * Stand-ins for secrets an offline render cannot decrypt or was not given; shaped to pass validation.
+ * They are never deployed: a real `pulumi up` reads the stack's encrypted values.
+ */
+export const renderPlaceholders: Record<string, string> = {
+  apiKeys: "admin:render-placeholder-admin-key,integration:render-placeholder-integration-key,viewer:render-placeholder-viewer-key",
+};
+
+export interface StackConfigInput {
+  /** Stack name: reads `Pulumi.<stack>.yaml` from `root`. */
+  stack: string;
+  root: string;
+  /** Overrides as `pulumi config set [--path]` would apply them: `activeColor`, `images.green`. */
+  set?: Record<string, string>;
+  /** Keys to remove after loading the file (to try a missing setting). */
+  unset?: string[];
+}
+
+/** What the language host would hand the program: `PULUMI_CONFIG` and the list of secret keys. */
+export interface EngineConfig {
+  config: Record<string, string>;
+  secretKeys: string[];
+}
+
+const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  const [head, ...rest] = path as [string, ...string[]];
+  if (rest.length === 0) {
+    target[head] = value;
+    return;
+  }
+  const child = target[head];
+  const next = typeof child === "object" && child !== null ? (child as Record<string, unknown>) : {};
+  target[head] = next;
+  setPath(next, rest, value);
+}
+
+const isEncrypted = (value: unknown) => typeof value === "object" && value !== null && "secure" in value;
+
+/** Builds the engine's view of a stack's config from its file plus overrides, as the CLI would. */
+export function stackConfig({ stack, root, set = {}, unset = [] }: StackConfigInput): EngineConfig {
+  const file = join(root, `Pulumi.${stack}.yaml`);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new Error(`no stack file ${file}`);
+  }
+  const values: Record<string, unknown> = { ...((parse(text) as { config?: Record<string, unknown> } | null)?.config ?? {}) };
+  const secret = new Set(secretKeys.map((k) => qualify(k)));
+
+  for (const [key, value] of Object.entries(values)) {
+    if (isEncrypted(value)) {
+      secret.add(key);
+      delete values[key];
+    }
+  }
+  for (const [path, value] of Object.entries(set)) {
+    const [top, ...rest] = path.split(".") as [string, ...string[]];
+    const key = qualify(top);
+    if (rest.length === 0) values[key] = value;
+    else {
+      const current = values[key];
+      values[key] = typeof current === "object" && current !== null ? structuredClone(current) : {};
+      setPath(values[key] as Record<string, unknown>, rest, value);
+    }
+  }
+  for (const key of unset) delete values[qualify(key)];
+  for (const [key, placeholder] of Object.entries(renderPlaceholders)) {
+    const full = qualify(key);
+    if (!(full in values) && !unset.includes(key)) values[full] = placeholder;
+  }
+
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    config[key] = typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+  }
+  return { config, secretKeys: [...secret].filter((k) => k in config) };
+}
