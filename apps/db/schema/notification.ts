@@ -20,6 +20,8 @@ export const notifications = mysqlTable(
     attempts: int("attempts").notNull().default(0),
     lastError: text("last_error"),
     nextAttemptAt: timestamp("next_attempt_at", { fsp: 3, mode: "date" }),
+    /** Set by the worker that claimed the row, so two workers (blue and green) do not deliver it at once. */
+    leaseToken: varchar("lease_token", { length: 36 }),
     sentAt: timestamp("sent_at", { fsp: 3, mode: "date" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -28,5 +30,7 @@ export const notifications = mysqlTable(
     index("notifications_recipient_idx").on(t.recipient, t.id),
     index("notifications_status_idx").on(t.status, t.nextAttemptAt),
     index("notifications_created_idx").on(t.createdAt),
+    index("notifications_lease_idx").on(t.leaseToken),
+    index("notifications_type_idx").on(t.type, t.id),
   ],
 );

@@ -1,5 +1,5 @@
 // Tables owned by the sales service: only apps/sales writes them; any service may read.
-import { bigint, date, index, mysqlTable, timestamp, varchar } from "drizzle-orm/mysql-core";
+import { bigint, date, index, int, mysqlEnum, mysqlTable, primaryKey, smallint, text, timestamp, tinyint, unique, varchar } from "drizzle-orm/mysql-core";
 import { sql } from "drizzle-orm";
 import { createdAt, id, money, updatedAt } from "./columns.js";
 
@@ -41,4 +41,78 @@ export const saleChanges = mysqlTable(
     changedAt: timestamp("changed_at", { fsp: 3, mode: "date" }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
   },
   (t) => [index("sale_changes_changed_idx").on(t.changedAt)],
+);
+
+export const targetScopes = ["agent", "team", "branch", "product"] as const;
+export const targetPeriods = ["month", "quarter", "year"] as const;
+
+/** A sales target that recurs every period: e.g. team Alpha, 300,000.00 a quarter. */
+export const targets = mysqlTable(
+  "targets",
+  {
+    id: id(),
+    scope: mysqlEnum("scope", targetScopes).notNull(),
+    /** Agent code, team name, branch name or product code, as `scope` says. */
+    key: varchar("target_key", { length: 64 }).notNull(),
+    period: mysqlEnum("period", targetPeriods).notNull(),
+    amount: money("amount").notNull(),
+    /** Percentages of `amount` that raise an alert, ascending, comma-separated ("50,100"). */
+    milestones: varchar("milestones", { length: 100 }).notNull().default("100"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [unique("targets_scope_key_period_uq").on(t.scope, t.key, t.period)],
+);
+
+/**
+ * One row whose revision every target write bumps under an exclusive lock. Recording a sale holds it
+ * shared, so a target is never created or changed while a sale that it should count is in flight.
+ */
+export const targetsRevision = mysqlTable("targets_revision", {
+  id: tinyint("id", { unsigned: true }).primaryKey(),
+  revision: bigint("revision", { mode: "number", unsigned: true }).notNull().default(0),
+});
+
+/** Running total of each target in each period it has sales in, kept in step with `sales`. */
+export const targetProgress = mysqlTable(
+  "target_progress",
+  {
+    targetId: bigint("target_id", { mode: "number", unsigned: true }).notNull(),
+    periodStart: date("period_start", { mode: "string" }).notNull(),
+    achieved: money("achieved").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.targetId, t.periodStart] })],
+);
+
+export const alertStatuses = ["PENDING", "DELIVERED", "FAILED"] as const;
+
+/**
+ * The outbox: one row per (target, period, milestone) ever reached, written in the sale's transaction;
+ * the unique key is what makes an alert happen once. A relay hands each row to the notification service.
+ */
+export const targetAlerts = mysqlTable(
+  "target_alerts",
+  {
+    id: id(),
+    targetId: bigint("target_id", { mode: "number", unsigned: true }).notNull(),
+    periodStart: date("period_start", { mode: "string" }).notNull(),
+    milestone: smallint("milestone", { unsigned: true }).notNull(),
+    recipient: varchar("recipient", { length: 128 }).notNull(),
+    type: mysqlEnum("type", ["TARGET_ACHIEVED", "MILESTONE"]).notNull(),
+    message: text("message").notNull(),
+    status: mysqlEnum("status", alertStatuses).notNull().default("PENDING"),
+    attempts: int("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    nextAttemptAt: timestamp("next_attempt_at", { fsp: 3, mode: "date" }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+    /** Set by the relay that claimed the row, so two relays (blue and green) do not send it at once. */
+    leaseToken: varchar("lease_token", { length: 36 }),
+    notificationId: bigint("notification_id", { mode: "number", unsigned: true }),
+    deliveredAt: timestamp("delivered_at", { fsp: 3, mode: "date" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique("target_alerts_once_uq").on(t.targetId, t.periodStart, t.milestone),
+    index("target_alerts_due_idx").on(t.status, t.nextAttemptAt),
+    index("target_alerts_lease_idx").on(t.leaseToken),
+  ],
 );
