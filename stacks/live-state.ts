@@ -1,0 +1,81 @@
+// Which colour is live and which image each colour runs, as deployed.
+//
+// The deployed stack outputs are the truth, not the config file in this checkout: a CI runner starts
+// from the committed Pulumi.<stack>.yaml, whose activeColor and images are whatever was committed last,
+// not what the previous release set. Before the first deployment there are no outputs, so the config
+// is all there is.
+import { colours, isColour, otherColour, type Colour } from "./colours.js";
+import type { StackOps } from "./stack-ops.js";
+
+export interface LiveState {
+  active: Colour;
+  idle: Colour;
+  images: Partial<Record<Colour, string>>;
+  /** Gateway base URL; absent before the first deployment. */
+  url?: string;
+  namespace?: string;
+  /** False before the first deployment (state read from config). */
+  deployed: boolean;
+}
+
+export async function readLiveState(stack: StackOps): Promise<LiveState> {
+  const outputs = await stack.outputs();
+  if (outputs.activeColor !== undefined) {
+    const active = colourOrThrow(outputs.activeColor, "stack output activeColor");
+    return {
+      active,
+      idle: otherColour(active),
+      images: imagesFrom(outputs.images),
+      url: typeof outputs.url === "string" ? outputs.url : undefined,
+      namespace: typeof outputs.namespace === "string" ? outputs.namespace : undefined,
+      deployed: true,
+    };
+  }
+  const active = colourOrThrow(await stack.getConfig("activeColor"), "config activeColor");
+  const images: Partial<Record<Colour, string>> = {};
+  for (const colour of colours) {
+    const image = await stack.getConfig(`images.${colour}`);
+    if (image) images[colour] = image;
+  }
+  return { active, idle: otherColour(active), images, deployed: false };
+}
+
+/**
+ * Makes this checkout's config say what is deployed, so an `up` changes only what the flow means to
+ * change (and a stale committed activeColor cannot move traffic by accident).
+ */
+export async function pinLiveConfig(stack: StackOps, live: LiveState): Promise<void> {
+  await stack.setConfig("activeColor", live.active);
+  for (const colour of colours) {
+    const image = live.images[colour];
+    if (image) await stack.setConfig(`images.${colour}`, image);
+  }
+}
+
+export function describeLive(live: LiveState): string {
+  const image = (colour: Colour) => live.images[colour] ?? "no image";
+  const source = live.deployed ? "" : " (not deployed yet: read from config)";
+  return `${live.active} live (${image(live.active)}), ${live.idle} idle (${image(live.idle)})${source}`;
+}
+
+/** The gateway's base URL, which the smoke tests go through. */
+export async function gatewayUrl(stack: StackOps): Promise<string> {
+  const url = (await stack.outputs()).url;
+  if (typeof url !== "string" || !url) throw new Error("the stack has no url output (the gateway's base URL)");
+  return url;
+}
+
+function colourOrThrow(value: unknown, source: string): Colour {
+  if (isColour(value)) return value;
+  throw new Error(`${source} is ${JSON.stringify(value)}; expected blue or green`);
+}
+
+function imagesFrom(value: unknown): Partial<Record<Colour, string>> {
+  const images: Partial<Record<Colour, string>> = {};
+  if (typeof value !== "object" || value === null) return images;
+  for (const colour of colours) {
+    const image = (value as Record<string, unknown>)[colour];
+    if (typeof image === "string" && image) images[colour] = image;
+  }
+  return images;
+}

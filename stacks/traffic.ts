@@ -1,0 +1,82 @@
+// Moving live traffic between colours: a config change and an `up`, which changes routing only.
+import type { Colour } from "./colours.js";
+import type { FlowContext } from "./flow-context.js";
+import { describeSummary, forbiddenSteps, resourceName } from "./preview-guard.js";
+import { runSmokeChecks, waitForColour } from "./smoke.js";
+
+/** Sets activeColor and deploys it, showing the engine's progress. */
+export async function moveTraffic(ctx: FlowContext, to: Colour): Promise<void> {
+  await ctx.stack.setConfig("activeColor", to);
+  await ctx.stack.up((line) => ctx.log.detail(line));
+}
+
+/**
+ * A flip should touch routing only. If its preview would replace or delete anything at all, the
+ * program changed under us: refuse, and put activeColor back so this checkout still says what is live.
+ */
+export async function guardedFlip(ctx: FlowContext, from: Colour, to: Colour): Promise<void> {
+  await ctx.stack.setConfig("activeColor", to);
+  const preview = await ctx.stack.preview();
+  const forbidden = forbiddenSteps(preview, null);
+  if (forbidden.length > 0) {
+    await ctx.stack.setConfig("activeColor", from);
+    throw new FlipRefused(
+      `the flip would ${forbidden.map((step) => `${step.op} ${resourceName(step.urn)}`).join(", ")}; ` +
+        `a flip may change routing only (preview: ${describeSummary(preview)})`,
+    );
+  }
+  ctx.log.detail(`preview: ${describeSummary(preview)}`);
+  await ctx.stack.up((line) => ctx.log.detail(line));
+}
+
+export class FlipRefused extends Error {
+  override name = "FlipRefused";
+}
+
+/** Waits for `colour` to answer through the gateway, then runs the smoke checks against it. */
+export async function smokeTest(ctx: FlowContext, url: string, colour: Colour, pinned: boolean): Promise<void> {
+  if (!ctx.apiKey) throw new Error("no API key to smoke-test with (set MOON_API_KEY)");
+  const target = { baseUrl: url, apiKey: ctx.apiKey, pin: pinned ? colour : null };
+  const how = pinned ? `with x-moon-colour: ${colour}` : "with no colour header";
+  await ctx.log.step(`wait for ${colour} to answer ${how}`, () => waitForColour(target, colour, ctx.wait));
+  await ctx.log.step(`smoke-test ${colour} ${how}`, () => runSmokeChecks(target, colour, ctx.smokeId(), ctx.log));
+}
+
+/** Where traffic ended up, for the closing line of a flow's report. */
+export interface Outcome {
+  text: string;
+}
+
+/**
+ * Smoke-tests the idle colour, flips to it and verifies it as the live colour; on any failure after
+ * the flip started, moves traffic back to `from` by itself.
+ */
+export async function cutOver(ctx: FlowContext, url: string, from: Colour, to: Colour, outcome: Outcome): Promise<void> {
+  await smokeTest(ctx, url, to, true);
+  try {
+    await ctx.log.step(`flip traffic from ${from} to ${to}`, () => guardedFlip(ctx, from, to));
+    await smokeTest(ctx, url, to, false);
+  } catch (err) {
+    if (err instanceof FlipRefused) throw err;
+    await rollBackAfterFailure(ctx, url, from, outcome);
+    throw err;
+  }
+  outcome.text = `${to} is live; ${from} is idle and ready for a rollback.`;
+}
+
+async function rollBackAfterFailure(ctx: FlowContext, url: string, from: Colour, outcome: Outcome): Promise<void> {
+  const retry = `run \`npm run rollback -- --stack ${ctx.stack.name} --yes\` or fix it by hand`;
+  try {
+    await ctx.log.step(`roll back: move traffic back to ${from}`, () => moveTraffic(ctx, from));
+  } catch {
+    outcome.text = `ROLLBACK FAILED: live traffic may still be on the new colour; ${retry}.`;
+    return;
+  }
+  try {
+    const target = { baseUrl: url, apiKey: ctx.apiKey ?? "", pin: null };
+    await ctx.log.step(`check ${from} answers live traffic again`, () => waitForColour(target, from, ctx.wait));
+    outcome.text = `Rolled back automatically: ${from} is live again.`;
+  } catch {
+    outcome.text = `ROLLED BACK, BUT ${from} does not answer live traffic as expected: check the gateway now.`;
+  }
+}
