@@ -27,7 +27,7 @@ const imageRef = z
   .string()
   .regex(
     /^[a-z0-9][a-z0-9._\-/]*(:\d+)?(\/[a-z0-9._\-]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
-    "must be an image reference such as registry/moon-agent-tracker:1.2.3",
+    { message: "must be an image reference such as registry/moon-agent-tracker:1.2.3", abort: true },
   )
   .refine((v) => /@sha256:/.test(v) || /:[\w][\w.-]*$/.test(v.slice(v.lastIndexOf("/") + 1)), {
     message: "must carry a tag or a digest (e.g. moon-agent-tracker:1.2.3)",
@@ -83,6 +83,123 @@ const local = z.strictObject({
   mysqlImage: imageRef.default("mysql:8.4"),
 });
 
+const cidr = z
+  .string()
+  .regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/, "must be an IPv4 CIDR such as 10.0.0.0/16");
+
+// Stack files give booleans as YAML booleans, `--set` as text; coerce only the two spellings.
+const flag = z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean({ error: "must be true or false" }));
+
+const weekday = z.enum(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]);
+const hourMinute = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a UTC time such as 18:00");
+
+// CloudWatch accepts only these retention periods.
+const retentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+const eks = z.strictObject({
+  /** EKS cluster name, also naming the VPC, log groups and data stores; `moon-<stack>` when unset. */
+  clusterName: z.string().regex(/^[a-z][a-z0-9-]{1,38}$/, "must be 2-39 lower-case letters, digits or -").optional(),
+  kubernetesVersion: z.string().regex(/^1\.\d{2}$/, "must be a minor version such as 1.35").default("1.35"),
+  network: z
+    .strictObject({
+      cidr: cidr.default("10.0.0.0/16"),
+      // Redshift Serverless places its endpoint across three AZs, so three is also the floor.
+      availabilityZones: z.coerce.number().int().min(3, "must be at least 3 (Redshift Serverless needs three AZs)").max(4).default(3),
+      natGateways: z.enum(["Single", "OnePerAz"]).default("Single"),
+    })
+    .prefault({}),
+  /** Who may reach the Kubernetes API endpoint from outside the VPC. */
+  apiAllowedCidrs: z.array(cidr).min(1, "must list at least one CIDR").default(["0.0.0.0/0"]),
+  nodes: z
+    .strictObject({
+      instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as t3.medium").default("t3.medium"),
+      minSize: z.coerce.number().int().min(1).default(1),
+      desiredSize: z.coerce.number().int().min(1).default(2),
+      maxSize: z.coerce.number().int().min(1).max(100).default(3),
+    })
+    .refine((n) => n.minSize <= n.desiredSize && n.desiredSize <= n.maxSize, {
+      message: "must satisfy minSize <= desiredSize <= maxSize",
+      path: ["desiredSize"],
+    })
+    .prefault({}),
+  controlPlaneLogs: z
+    .array(z.enum(["api", "audit", "authenticator", "controllerManager", "scheduler"]))
+    .default(["api", "audit", "authenticator"]),
+  logRetentionDays: z.coerce
+    .number()
+    .refine((d) => retentionDays.includes(d), `must be one of ${retentionDays.join(", ")}`)
+    .default(30),
+  database: z
+    .strictObject({
+      instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t4g.micro").default("db.t4g.micro"),
+      engineVersion: z.enum(["8.0", "8.4"]).default("8.4"),
+      allocatedStorageGb: z.coerce.number().int().min(20).max(65536).default(20),
+      maxAllocatedStorageGb: z.coerce.number().int().min(20).max(65536).default(100),
+      multiAz: flag.default(false),
+      deletionProtection: flag.default(true),
+      backupRetentionDays: z.coerce.number().int().min(1, "must be at least 1: backups stay on").max(35).default(7),
+    })
+    .refine((d) => d.maxAllocatedStorageGb >= d.allocatedStorageGb, {
+      message: "must be at least allocatedStorageGb",
+      path: ["maxAllocatedStorageGb"],
+    })
+    .prefault({}),
+  warehouse: z
+    .strictObject({
+      baseCapacity: z.coerce.number().int().min(8).max(1024).multipleOf(8, "must be a multiple of 8 RPUs").default(8),
+      maxCapacity: z.coerce.number().int().min(8).max(1024).multipleOf(8, "must be a multiple of 8 RPUs").default(8),
+    })
+    .refine((w) => w.maxCapacity >= w.baseCapacity, { message: "must be at least baseCapacity", path: ["maxCapacity"] })
+    .prefault({}),
+  registry: z
+    .strictObject({
+      name: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, "must be an ECR repository name such as moon-agent-tracker").default("moon-agent-tracker"),
+      keepImages: z.coerce.number().int().min(2, "must keep at least both colours' images").default(30),
+      untaggedExpiryDays: z.coerce.number().int().min(1).default(7),
+    })
+    .prefault({}),
+});
+
+const doks = z.strictObject({
+  region: z.string().regex(/^[a-z]{3}\d$/, "must be a DigitalOcean region slug such as sgp1").default("sgp1"),
+  /** Must not overlap DOKS's pod and service ranges (10.244.0.0/16, 10.245.0.0/16). */
+  vpcCidr: cidr.default("10.120.0.0/20"),
+  kubernetesVersionPrefix: z.string().regex(/^1\.\d{2}\.$/, "must be a minor version prefix such as 1.35.").default("1.35."),
+  /** Highly available control plane: an extra monthly charge, a 99.95% SLA. */
+  highAvailability: flag.default(false),
+  nodes: z
+    .strictObject({
+      size: z.string().regex(/^[a-z0-9-]+$/, "must be a Droplet size slug such as s-2vcpu-4gb").default("s-2vcpu-4gb"),
+      minNodes: z.coerce.number().int().min(1).default(2),
+      maxNodes: z.coerce.number().int().min(1).max(100).default(4),
+    })
+    .refine((n) => n.maxNodes >= n.minNodes, { message: "must be at least minNodes", path: ["maxNodes"] })
+    .prefault({}),
+  /** Weekly window (UTC) for cluster upgrades and database maintenance; 18:00 UTC is 02:00 in Singapore. */
+  maintenance: z.strictObject({ day: weekday.default("sunday"), startTime: hourMinute.default("18:00") }).prefault({}),
+  database: z
+    .strictObject({
+      size: z.string().regex(/^db-[a-z0-9-]+$/, "must be a database size slug such as db-s-1vcpu-1gb").default("db-s-1vcpu-1gb"),
+      nodeCount: z.coerce.number().int().min(1).max(3).default(1),
+    })
+    .prefault({}),
+  warehouse: z
+    .strictObject({
+      engine: z.enum(["mysql", "pg"]).default("mysql"),
+      /** Only for engine pg: its own managed PostgreSQL cluster. */
+      size: z.string().regex(/^db-[a-z0-9-]+$/, "must be a database size slug such as db-s-1vcpu-1gb").default("db-s-1vcpu-1gb"),
+      postgresVersion: z.string().regex(/^\d{2}$/, "must be a PostgreSQL major version such as 17").default("17"),
+    })
+    .prefault({}),
+  registry: z
+    .strictObject({
+      /** Registry names are global across DigitalOcean; `moon-<stack>-<random>` when unset. */
+      name: z.string().regex(/^[a-z0-9-]{3,63}$/, "must be 3-63 lower-case letters, digits or -").optional(),
+      tier: z.enum(["starter", "basic", "professional"]).default("basic"),
+    })
+    .prefault({}),
+});
+
 const schema = z.strictObject({
   target: z.enum(["local", "eks", "doks"]),
   activeColor: z.enum(colours).default("blue"),
@@ -117,6 +234,8 @@ const schema = z.strictObject({
   notifyWebhookUrl: z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional(),
   smtpUrl: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
   local: local.optional(),
+  eks: eks.optional(),
+  doks: doks.optional(),
 });
 
 type Settings = z.infer<typeof schema>;
@@ -131,6 +250,11 @@ export type StackConfig = Omit<Settings, (typeof secretKeys)[number]> & {
 export type ServiceSettings = Settings["services"][ServiceName];
 export type Resources = ServiceSettings["resources"];
 export type LocalSettings = z.infer<typeof local>;
+export type EksSettings = z.infer<typeof eks>;
+export type DoksSettings = z.infer<typeof doks>;
+/** What a cloud stack gets when its section is left out of the stack file. */
+export const eksDefaults: EksSettings = eks.parse({});
+export const doksDefaults: DoksSettings = doks.parse({});
 
 /** Raw values of this project's keys; structured values arrive as JSON text. */
 function rawConfig(): Record<string, unknown> {

@@ -9,6 +9,8 @@ import { GatewayInstall } from "./k8s/gateway.js";
 import { Migration } from "./k8s/migration.js";
 import { NetworkPolicies } from "./k8s/network-policies.js";
 import { Routes } from "./k8s/routes.js";
+import { DoksPlatform } from "./platforms/doks.js";
+import { EksPlatform } from "./platforms/eks.js";
 import { LocalPlatform } from "./platforms/local.js";
 import type { Platform } from "./platforms/platform.js";
 
@@ -17,8 +19,9 @@ function platformFor(cfg: StackConfig): Platform {
     case "local":
       return new LocalPlatform("local", cfg).platform;
     case "eks":
+      return new EksPlatform("eks", cfg).platform;
     case "doks":
-      throw new pulumi.RunError(`target ${cfg.target} is not yet available in this program (issue 6)`);
+      return new DoksPlatform("doks", cfg).platform;
   }
 }
 

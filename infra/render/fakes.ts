@@ -13,10 +13,55 @@ export const fakeOutputs: Record<string, (args: MockResourceArgs) => Record<stri
   "kubernetes:helm.sh/v3:Release": ({ name, inputs }) => ({
     status: { name, namespace: inputs["namespace"], status: "deployed", version: inputs["version"] },
   }),
+  "random:index/randomString:RandomString": ({ inputs }) => ({ result: "x".repeat(Number(inputs["length"] ?? 8)) }),
+  // eks: remote components are single resources here; these are the outputs the platform reads.
+  "awsx:ec2:Vpc": ({ name }) => ({
+    vpcId: `${name}-vpc-id`,
+    privateSubnetIds: [1, 2, 3].map((i) => `${name}-private-${i}`),
+    publicSubnetIds: [1, 2, 3].map((i) => `${name}-public-${i}`),
+  }),
+  "eks:index:Cluster": ({ name, inputs }) => ({
+    kubeconfigJson: JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [{ name, cluster: { server: `https://${name}.eks.fake` } }] }),
+    clusterSecurityGroupId: `${name}-cluster-sg`,
+    eksCluster: { name: inputs["name"] ?? name },
+  }),
+  "aws:iam/role:Role": ({ name }) => ({ arn: `arn:aws:iam::123456789012:role/${name}` }),
+  "aws:ecr/repository:Repository": ({ inputs }) => ({
+    repositoryUrl: `123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/${inputs["name"]}`,
+  }),
+  "aws:rds/instance:Instance": ({ name }) => ({ address: `${name}.rds.fake`, endpoint: `${name}.rds.fake:3306` }),
+  "aws:redshiftserverless/workgroup:Workgroup": ({ name }) => ({
+    endpoints: [{ address: `${name}.redshift-serverless.fake`, port: 5439, vpcEndpoints: [] }],
+  }),
+  // doks
+  "digitalocean:index/kubernetesCluster:KubernetesCluster": ({ name }) => ({ name }),
+  "digitalocean:index/containerRegistry:ContainerRegistry": ({ inputs }) => ({
+    endpoint: `registry.digitalocean.com/${inputs["name"]}`,
+    serverUrl: "registry.digitalocean.com",
+  }),
+  "digitalocean:index/containerRegistryDockerCredentials:ContainerRegistryDockerCredentials": ({ inputs }) => ({
+    dockerCredentials: JSON.stringify({ auths: { "registry.digitalocean.com": { auth: `fake-${inputs["registryName"]}` } } }),
+  }),
+  "digitalocean:index/databaseCluster:DatabaseCluster": ({ name }) => ({
+    host: `${name}.db.fake`,
+    privateHost: `private-${name}.db.fake`,
+    port: 25060,
+  }),
+  "digitalocean:index/databaseUser:DatabaseUser": ({ name }) => ({ password: `fake-password-${name}` }),
 };
 
 /** Results of provider functions (data sources), by token; unlisted calls return their inputs. */
-export const fakeCalls: Record<string, (args: MockCallArgs) => Record<string, unknown>> = {};
+export const fakeCalls: Record<string, (args: MockCallArgs) => Record<string, unknown>> = {
+  "digitalocean:index/getKubernetesVersions:getKubernetesVersions": ({ inputs }) => ({
+    latestVersion: `${inputs["versionPrefix"] ?? "1.35."}4-do.0`,
+  }),
+  "digitalocean:index/getKubernetesCluster:getKubernetesCluster": ({ inputs }) => ({
+    kubeConfigs: [{ rawConfig: `apiVersion: v1\nkind: Config\nclusters: [{name: ${inputs["name"]}}]\n` }],
+  }),
+  "digitalocean:index/getDatabaseCa:getDatabaseCa": () => ({
+    certificate: "-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n",
+  }),
+};
 
 /** Ids that read like the real ones: Kubernetes objects are `namespace/name`. */
 export function fakeId({ type, name, inputs }: MockResourceArgs): string {

@@ -1,0 +1,55 @@
+import * as pulumi from "@pulumi/pulumi";
+import { doksDefaults, type StackConfig } from "../config.js";
+import { doksCluster } from "./doks/cluster.js";
+import { doksDatabase, doksWarehouse } from "./doks/database.js";
+import { doksRegistry } from "./doks/registry.js";
+import type { Platform } from "./platform.js";
+
+/**
+ * DigitalOcean: a VPC, DOKS with an autoscaling node pool, DOCR with a pull secret, managed MySQL
+ * (and optionally PostgreSQL for the warehouse) firewalled to the cluster, and a DO load balancer.
+ */
+export class DoksPlatform extends pulumi.ComponentResource {
+  readonly platform: Platform;
+
+  constructor(name: string, cfg: StackConfig, opts?: pulumi.ComponentResourceOptions) {
+    super("moon:platform:Doks", name, {}, opts);
+    const settings = cfg.doks ?? doksDefaults;
+    const prefix = `moon-${pulumi.getStack()}`;
+    const parent = { parent: this };
+
+    const { vpc, cluster, kubeconfig, provider } = doksCluster(prefix, settings, parent);
+    const registry = doksRegistry(prefix, settings, parent);
+    const placement = { name: prefix, settings, vpc, cluster, opts: parent };
+    const database = doksDatabase(placement, cfg.database);
+    const warehouse = doksWarehouse(placement, database.mysql, { name: cfg.warehouse.name, user: cfg.database.user });
+
+    const outputs = {
+      kubeconfig,
+      clusterName: cluster.name,
+      registry: registry.endpoint,
+      databaseHost: database.mysql.server.privateHost,
+      warehouseHost: warehouse.host,
+    };
+    this.platform = {
+      target: "doks",
+      provider,
+      registry: registry.endpoint,
+      registryAuth: registry.dockerConfigJson,
+      database: database.facts,
+      warehouse: warehouse.facts,
+      gateway: {
+        serviceType: "LoadBalancer",
+        // A plain TCP balancer: the gateway terminates TLS itself. One size unit is the smallest (and cheapest).
+        serviceAnnotations: {
+          "service.beta.kubernetes.io/do-loadbalancer-name": `${prefix}-gateway`,
+          "service.beta.kubernetes.io/do-loadbalancer-protocol": "tcp",
+          "service.beta.kubernetes.io/do-loadbalancer-size-unit": "1",
+        },
+      },
+      dependsOn: [cluster],
+      outputs,
+    };
+    this.registerOutputs(outputs);
+  }
+}
