@@ -1,6 +1,5 @@
 // One test world: blue and green stand-in services sharing a store, the header-routing gateway in
 // front of them, and an in-memory stack whose deployed activeColor the gateway follows.
-import type { Colour } from "../colours.js";
 import type { FlowContext } from "../flow-context.js";
 import { StepLog } from "../step-log.js";
 import { startColourService, type AgentStore, type ColourService } from "./colour-services.js";
@@ -68,8 +67,4 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       await Promise.all([gateway.close(), blue.close(), green.close()]);
     },
   };
-}
-
-export function colourOf(world: World, colour: Colour): ColourService {
-  return colour === "blue" ? world.blue : world.green;
 }
