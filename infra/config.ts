@@ -269,9 +269,16 @@ function rawConfig(): Record<string, unknown> {
 
 /** Reads and validates the whole stack config; throws one error naming every bad key. */
 export function loadConfig(): StackConfig {
-  const result = schema.safeParse(rawConfig());
+  const result = schema.safeParse(rawConfig(), {
+    error: (issue) => (issue.input === undefined ? "is required" : undefined),
+  });
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${project}:${i.path.join(".") || "(config)"}: ${i.message}`);
+    // Messages name the key and what is allowed, never the value (it may be a secret).
+    const lines = result.error.issues.flatMap((i) => {
+      const paths = i.code === "unrecognized_keys" ? i.keys.map((k) => [...i.path, k]) : [i.path];
+      const message = i.code === "unrecognized_keys" ? "is not a known setting" : i.message;
+      return paths.map((path) => `  ${project}:${path.join(".")}: ${message}`);
+    });
     throw new StackConfigError(`invalid stack config:\n${lines.join("\n")}`);
   }
   const settings = result.data;
