@@ -1,0 +1,38 @@
+# syntax=docker/dockerfile:1.7
+# One image holding every program; each Deployment, Job and CronJob picks its own:
+#   node /app/dist/apps/main.js agent|sales|notification|aggregator|migrate
+# Base images are pinned by digest (multi-arch index digests) so a rebuild gets the same bytes; bump
+# them deliberately, e.g. with Dependabot's docker ecosystem.
+ARG NODE_IMAGE=node:20.19.5-bookworm-slim@sha256:9e70124bd00f47dd023e349cd587132ae61892acc0e47ed641416c3e18f401c3
+ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs20-debian12:nonroot@sha256:2cd820156cf039c8b54ae2d2a97e424b6729070714de8707a6b79f20d56f6a9a
+
+# Compiles TypeScript; needs the dev dependencies (typescript, @types/node), which never reach the image.
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# No install scripts: the Pulumi provider packages' scripts fetch plugins this stage does not need.
+RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/copy-migrations.mjs scripts/
+COPY apps apps
+RUN npm run build
+
+# Runtime dependencies only, installed on the same Node and libc as the runtime image.
+FROM ${NODE_IMAGE} AS production-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+# Distroless: node and CA certificates, no shell or package manager. Files stay owned by root, so the
+# non-root user can read the code but not change it.
+FROM ${RUNTIME_IMAGE}
+WORKDIR /app
+# node lives in /nodejs/bin here; on PATH, the pods' `command: ["node", …]` finds it.
+ENV NODE_ENV=production \
+    PATH=/nodejs/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# package.json's "type": "module" is what makes node load dist/**/*.js as ES modules.
+COPY package.json ./
+COPY --from=production-deps /app/node_modules node_modules
+COPY --from=build /app/dist/apps dist/apps
+USER 10001:10001
+ENTRYPOINT ["node", "/app/dist/apps/main.js"]
