@@ -1,0 +1,47 @@
+import type { Logger } from "./logger.js";
+import type { Worker } from "./service.js";
+
+export interface PollerOptions {
+  name: string;
+  logger: Logger;
+  /** Pause between rounds that found nothing to do. */
+  intervalMs: number;
+  /** One round of work; returns how many items it handled (0 = idle, so wait before the next). */
+  round: () => Promise<number>;
+}
+
+/**
+ * Runs `round` until stopped: back to back while there is work, every `intervalMs` while idle, and
+ * after an error (logged, never fatal: the database may be away for a while). `stop` waits for the
+ * round in progress, so SIGTERM never cuts a delivery off between sending and recording it.
+ */
+export function startPoller(o: PollerOptions): Worker {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const pause = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, o.intervalMs);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  const loop = (async () => {
+    while (!stopped) {
+      let handled = 0;
+      try {
+        handled = await o.round();
+      } catch (err) {
+        o.logger.warn({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, `${o.name}: round failed`);
+      }
+      if (handled === 0 && !stopped) await pause();
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      wake?.();
+      await loop;
+    },
+  };
+}

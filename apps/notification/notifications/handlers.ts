@@ -1,0 +1,102 @@
+import { and, asc, eq, gt, gte, lt, lte, sql, type SQL } from "drizzle-orm";
+import type { Database } from "../../db/client.js";
+import { isDuplicateKey } from "../../db/errors.js";
+import { notifications } from "../../db/schema/index.js";
+import type { ServiceApp } from "../../http/app.js";
+import { notFound } from "../../http/errors.js";
+import { decodeCursor, page } from "../../http/pagination.js";
+import { createNotification, deleteNotification, getNotification, listNotifications, updateNotification } from "./routes.js";
+
+type NotificationRow = typeof notifications.$inferSelect;
+
+export const toNotification = (row: NotificationRow) => ({
+  id: row.id,
+  recipient: row.recipient,
+  type: row.type,
+  channel: row.channel,
+  message: row.message,
+  status: row.status,
+  dedupeKey: row.dedupeKey,
+  attempts: row.attempts,
+  lastError: row.lastError,
+  nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
+  sentAt: row.sentAt?.toISOString() ?? null,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+async function findNotification(db: Database, where: SQL, what: string): Promise<NotificationRow> {
+  const [row] = await db.select().from(notifications).where(where);
+  if (!row) throw notFound(what);
+  return row;
+}
+
+const byId = (id: number) => eq(notifications.id, id);
+
+/** A day filter covers the whole day; an instant is used as given. */
+const startOf = (v: string) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v);
+
+export function registerNotificationRoutes(app: ServiceApp, db: Database): void {
+  app.openapi(createNotification, async (c) => {
+    const body = c.req.valid("json");
+    try {
+      const [result] = await db.insert(notifications).values({ ...body, nextAttemptAt: sql`CURRENT_TIMESTAMP(3)` });
+      return c.json(toNotification(await findNotification(db, byId(result.insertId), "notification")), 201);
+    } catch (err) {
+      if (!body.dedupeKey || !isDuplicateKey(err)) throw err;
+      // Sent before (a retry, or another colour's relay): the stored one is the answer.
+      const stored = await findNotification(db, eq(notifications.dedupeKey, body.dedupeKey), `notification ${body.dedupeKey}`);
+      return c.json(toNotification(stored), 200);
+    }
+  });
+
+  app.openapi(listNotifications, async (c) => {
+    const q = c.req.valid("query");
+    const after = decodeCursor<number>(q.cursor, "number");
+    const toDay = q.to?.length === 10;
+    const filters: Array<SQL | undefined> = [
+      q.recipient ? eq(notifications.recipient, q.recipient) : undefined,
+      q.status ? eq(notifications.status, q.status) : undefined,
+      q.type ? eq(notifications.type, q.type) : undefined,
+      q.from ? gte(notifications.createdAt, startOf(q.from)) : undefined,
+      q.to && toDay ? lt(notifications.createdAt, new Date(startOf(q.to).getTime() + 86_400_000)) : undefined,
+      q.to && !toDay ? lte(notifications.createdAt, startOf(q.to)) : undefined,
+      after !== undefined ? gt(notifications.id, after) : undefined,
+    ];
+    const rows = await db
+      .select()
+      .from(notifications)
+      .where(and(...filters))
+      .orderBy(asc(notifications.id))
+      .limit(q.limit + 1);
+    const result = page(rows, q.limit, (r) => r.id);
+    return c.json({ items: result.items.map(toNotification), nextCursor: result.nextCursor }, 200);
+  });
+
+  app.openapi(getNotification, async (c) => {
+    const { id } = c.req.valid("param");
+    return c.json(toNotification(await findNotification(db, byId(id), `notification ${id}`)), 200);
+  });
+
+  app.openapi(updateNotification, async (c) => {
+    const { id } = c.req.valid("param");
+    const { status } = c.req.valid("json");
+    await findNotification(db, byId(id), `notification ${id}`);
+    const changes =
+      status === "PENDING"
+        ? { status, nextAttemptAt: sql`CURRENT_TIMESTAMP(3)`, sentAt: null }
+        : status === "SENT"
+          ? { status, sentAt: sql`CURRENT_TIMESTAMP(3)`, nextAttemptAt: null }
+          : { status, nextAttemptAt: null };
+    // Clearing the lease makes a delivery in progress unable to record its own outcome over this one.
+    await db.update(notifications).set({ ...changes, leaseToken: null }).where(byId(id));
+    return c.json(toNotification(await findNotification(db, byId(id), `notification ${id}`)), 200);
+  });
+
+  app.openapi(deleteNotification, async (c) => {
+    const { id } = c.req.valid("param");
+    const [result] = await db.delete(notifications).where(byId(id));
+    if (result.affectedRows === 0) throw notFound(`notification ${id}`);
+    return c.body(null, 204);
+  });
+}

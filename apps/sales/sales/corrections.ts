@@ -1,0 +1,63 @@
+// Corrections from the core system: change or delete a recorded sale, keeping progress and the change log in step.
+import { eq, sql } from "drizzle-orm";
+import type { Database } from "../../db/client.js";
+import { sales } from "../../db/schema/index.js";
+import { notFound, unprocessable } from "../../http/errors.js";
+import { writeTransaction, type Tx } from "../db.js";
+import { lockRevisionShared, type TargetBook } from "../targets/book.js";
+import { applyDeltas, saleDeltas } from "../targets/progress.js";
+import { lockAgents, refusal, type SaleRow } from "./record.js";
+import type { SaleChanges } from "./schemas.js";
+
+async function lockSale(tx: Tx, id: number): Promise<SaleRow> {
+  const [row] = await tx.select().from(sales).where(eq(sales.id, id)).for("update");
+  if (!row) throw notFound(`sale ${id}`);
+  return row;
+}
+
+const logDays = (tx: Tx, id: number, days: string[]) =>
+  tx.execute(sql`INSERT INTO sale_changes (sale_id, sale_date) VALUES ${sql.join([...new Set(days)].map((d) => sql`(${id}, ${d})`), sql`, `)}`);
+
+/**
+ * Applies a correction. A new agent or product is checked as a new sale would be (and the team follows
+ * the new agent); changing only the amount, date or branch of an inactive agent's sale is allowed.
+ */
+export async function correctSale(db: Database, book: TargetBook, id: number, changes: SaleChanges): Promise<SaleRow> {
+  return writeTransaction(db, async (tx) => {
+    const before = await lockSale(tx, id);
+    const after = { ...before, ...changes };
+    const { agents, revision } = await lockAgents(tx, [after.agentCode], [after.productCode]);
+    const agent = agents.get(after.agentCode);
+    if (after.agentCode !== before.agentCode || after.productCode !== before.productCode) {
+      const refused = await refusal(tx, agent, after.agentCode, after.productCode);
+      if (refused) throw unprocessable(refused.error, refused.errors);
+    }
+    if (after.agentCode !== before.agentCode) {
+      after.team = agent!.team;
+      if (changes.branch === undefined) after.branch = agent!.branch;
+    }
+    const unchanged = (["agentCode", "productCode", "amount", "saleDate", "branch", "team"] as const).every((k) => after[k] === before[k]);
+    if (unchanged) return before;
+
+    const { agentCode, productCode, amount, saleDate, branch, team } = after;
+    await tx.update(sales).set({ agentCode, productCode, amount, saleDate, branch, team }).where(eq(sales.id, id));
+    await logDays(tx, id, [before.saleDate, after.saleDate]);
+    await book.sync(tx, revision ?? (await lockRevisionShared(tx)));
+    const names = new Map([...agents.values()].map((a) => [a.agentCode, a.name]));
+    await applyDeltas(tx, [...saleDeltas(book, before, -1), ...saleDeltas(book, after, 1)], names);
+    const [row] = await tx.select().from(sales).where(eq(sales.id, id));
+    return row!;
+  });
+}
+
+/** Deletes a sale; its amount leaves the targets' progress (alerts already raised stay raised). */
+export async function deleteSale(db: Database, book: TargetBook, id: number): Promise<void> {
+  await writeTransaction(db, async (tx) => {
+    const before = await lockSale(tx, id);
+    const revision = await lockRevisionShared(tx);
+    await tx.delete(sales).where(eq(sales.id, id));
+    await logDays(tx, id, [before.saleDate]);
+    await book.sync(tx, revision);
+    await applyDeltas(tx, saleDeltas(book, before, -1), new Map());
+  });
+}

@@ -1,0 +1,114 @@
+import { and, asc, desc, eq, gt, gte, lte, sql, type SQL } from "drizzle-orm";
+import type { Database } from "../../db/client.js";
+import { sales } from "../../db/schema/index.js";
+import type { ServiceApp } from "../../http/app.js";
+import { conflict, notFound, unprocessable, validationError } from "../../http/errors.js";
+import { decodeCursor, page } from "../../http/pagination.js";
+import type { TargetBook } from "../targets/book.js";
+import { correctSale, deleteSale } from "./corrections.js";
+import { recordSales, type Outcome, type SaleRow } from "./record.js";
+import { getSale, listSales, recordBatch, recordSale, removeSale, salesSummary, updateSale } from "./routes.js";
+import { newSaleBody, type NewSale } from "./schemas.js";
+
+export const toSale = (row: SaleRow) => ({
+  id: row.id,
+  saleRef: row.saleRef,
+  agentCode: row.agentCode,
+  productCode: row.productCode,
+  amount: row.amount,
+  saleDate: row.saleDate,
+  branch: row.branch,
+  team: row.team,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+const groupColumns = { agent: sales.agentCode, team: sales.team, branch: sales.branch, product: sales.productCode };
+
+function orThrow(outcome: Outcome): { status: 200 | 201; sale: SaleRow } {
+  if (outcome.status === 409) throw conflict(outcome.error);
+  if (outcome.status === 422) throw unprocessable(outcome.error, outcome.errors);
+  return outcome;
+}
+
+export function registerSaleRoutes(app: ServiceApp, db: Database, book: TargetBook): void {
+  app.openapi(recordSale, async (c) => {
+    const [outcome] = await recordSales(db, book, [c.req.valid("json")]);
+    const { status, sale } = orThrow(outcome!);
+    return status === 201 ? c.json(toSale(sale), 201) : c.json(toSale(sale), 200);
+  });
+
+  app.openapi(recordBatch, async (c) => {
+    const items = c.req.valid("json").sales;
+    // Each item is validated alone: a bad one gets the 400 it would have had, the rest go ahead.
+    const parsed = items.map((item) => newSaleBody.safeParse(item));
+    const valid = parsed.flatMap((p, i) => (p.success ? [{ i, sale: p.data as NewSale }] : []));
+    const outcomes = valid.length ? await recordSales(db, book, valid.map((v) => v.sale)) : [];
+    const outcomeOf = new Map(valid.map((v, k) => [v.i, outcomes[k]!]));
+    const results = parsed.map((p, i) => {
+      const item = items[i] as { saleRef?: unknown } | null;
+      const saleRef = item && typeof item === "object" && typeof item.saleRef === "string" ? item.saleRef : null;
+      if (!p.success) {
+        const error = validationError(p.error, "json");
+        return { saleRef, status: 400, error: error.message, errors: error.errors };
+      }
+      const outcome = outcomeOf.get(i)!;
+      if (outcome.status === 409) return { saleRef, status: 409, error: outcome.error };
+      if (outcome.status === 422) return { saleRef, status: 422, error: outcome.error, errors: outcome.errors };
+      return { saleRef, status: outcome.status, id: outcome.sale.id };
+    });
+    return c.json({ results }, 200);
+  });
+
+  app.openapi(listSales, async (c) => {
+    const q = c.req.valid("query");
+    const after = decodeCursor<number>(q.cursor, "number");
+    const filters: Array<SQL | undefined> = [
+      q.agentCode ? eq(sales.agentCode, q.agentCode) : undefined,
+      q.branch ? eq(sales.branch, q.branch) : undefined,
+      q.team ? eq(sales.team, q.team) : undefined,
+      q.productCode ? eq(sales.productCode, q.productCode) : undefined,
+      q.from ? gte(sales.saleDate, q.from) : undefined,
+      q.to ? lte(sales.saleDate, q.to) : undefined,
+      after !== undefined ? gt(sales.id, after) : undefined,
+    ];
+    const rows = await db
+      .select()
+      .from(sales)
+      .where(and(...filters))
+      .orderBy(asc(sales.id))
+      .limit(q.limit + 1);
+    const result = page(rows, q.limit, (r) => r.id);
+    return c.json({ items: result.items.map(toSale), nextCursor: result.nextCursor }, 200);
+  });
+
+  app.openapi(salesSummary, async (c) => {
+    const q = c.req.valid("query");
+    const column = groupColumns[q.groupBy];
+    const total = sql<string>`CAST(SUM(${sales.amount}) AS DECIMAL(20,2))`;
+    const rows = await db
+      .select({ key: column, totalSales: total, saleCount: sql<number>`COUNT(*)`.mapWith(Number) })
+      .from(sales)
+      .where(and(q.from ? gte(sales.saleDate, q.from) : undefined, q.to ? lte(sales.saleDate, q.to) : undefined))
+      .groupBy(column)
+      .orderBy(desc(total), asc(column));
+    return c.json({ items: rows.map((r) => ({ key: r.key, totalSales: String(r.totalSales), saleCount: r.saleCount })) }, 200);
+  });
+
+  app.openapi(getSale, async (c) => {
+    const { id } = c.req.valid("param");
+    const [row] = await db.select().from(sales).where(eq(sales.id, id));
+    if (!row) throw notFound(`sale ${id}`);
+    return c.json(toSale(row), 200);
+  });
+
+  app.openapi(updateSale, async (c) => {
+    const row = await correctSale(db, book, c.req.valid("param").id, c.req.valid("json"));
+    return c.json(toSale(row), 200);
+  });
+
+  app.openapi(removeSale, async (c) => {
+    await deleteSale(db, book, c.req.valid("param").id);
+    return c.body(null, 204);
+  });
+}

@@ -1,0 +1,101 @@
+import { z } from "@hono/zod-openapi";
+import { code, isoDate, name, timestamp } from "../../http/fields.js";
+import { moneyOutput, positiveMoneyInput } from "../../http/money.js";
+import { pageQuery, pageSchema } from "../../http/pagination.js";
+
+export const maxBatch = 1000;
+
+const saleRef = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,63}$/, "must be 1-64 letters, digits, '.', '_', ':', '/' or '-'")
+  .openapi({ example: "CORE-2024-000123" });
+
+const saleFields = {
+  agentCode: code("AGT004"),
+  productCode: code("LIFE-PLAT"),
+  amount: positiveMoneyInput,
+  saleDate: isoDate,
+  /** Where the sale was made; the agent's branch when left out. */
+  branch: name(64, "Colombo"),
+};
+
+export const newSaleBody = z
+  .object({ saleRef, ...saleFields, branch: saleFields.branch.optional() })
+  .strict()
+  .openapi("NewSale");
+
+export type NewSale = z.infer<typeof newSaleBody>;
+
+export const saleChangesBody = z
+  .object(saleFields)
+  .partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, "must change at least one field")
+  .openapi("SaleChanges");
+
+export type SaleChanges = z.infer<typeof saleChangesBody>;
+
+/** Items are checked one by one in the handler, so one bad item is refused alone. */
+export const batchBody = z
+  .object({ sales: z.array(z.unknown()).min(1).max(maxBatch).openapi({ type: "array", items: { $ref: "#/components/schemas/NewSale" } }) })
+  .strict()
+  .openapi("SaleBatch");
+
+export const saleSchema = z
+  .object({
+    id: z.number().int(),
+    saleRef: z.string(),
+    agentCode: z.string(),
+    productCode: z.string(),
+    amount: moneyOutput,
+    saleDate: z.string().openapi({ example: "2024-03-01" }),
+    branch: z.string(),
+    team: z.string(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .openapi("Sale");
+
+export const batchResultSchema = z
+  .object({
+    results: z.array(
+      z.object({
+        saleRef: z.string().nullable(),
+        status: z.number().int().openapi({ description: "The HTTP status this item alone would have had", example: 201 }),
+        id: z.number().int().optional(),
+        error: z.string().optional(),
+        errors: z.array(z.object({ in: z.string(), field: z.string(), message: z.string() })).optional(),
+      }),
+    ),
+  })
+  .openapi("SaleBatchResult");
+
+export const saleIdParam = z.object({
+  id: z.coerce.number().int().min(1).openapi({ param: { name: "id", in: "path" }, example: 1 }),
+});
+
+const dateRange = {
+  from: isoDate.optional().openapi({ description: "First sale date, inclusive" }),
+  to: isoDate.optional().openapi({ description: "Last sale date, inclusive" }),
+};
+
+export const listSalesQuery = z.object({
+  agentCode: z.string().max(32).optional(),
+  branch: z.string().max(64).optional(),
+  team: z.string().max(64).optional(),
+  productCode: z.string().max(32).optional(),
+  ...dateRange,
+  ...pageQuery,
+});
+
+export const salePage = pageSchema(saleSchema).openapi("SalePage");
+
+export const summaryGroups = ["agent", "team", "branch", "product"] as const;
+
+export const summaryQuery = z.object({ groupBy: z.enum(summaryGroups), ...dateRange });
+
+export const summarySchema = z
+  .object({
+    items: z.array(z.object({ key: z.string(), totalSales: moneyOutput, saleCount: z.number().int() })),
+  })
+  .openapi("SalesSummary");

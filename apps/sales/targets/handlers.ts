@@ -1,0 +1,92 @@
+import { and, asc, eq, gt, type SQL } from "drizzle-orm";
+import type { Database } from "../../db/client.js";
+import { targetProgress, targets } from "../../db/schema/index.js";
+import type { ServiceApp } from "../../http/app.js";
+import { notFound } from "../../http/errors.js";
+import { decodeCursor, page } from "../../http/pagination.js";
+import { fromCents, toCents } from "../cents.js";
+import { parseMilestones } from "./book.js";
+import { periodEnd, periodStart, today } from "./periods.js";
+import {
+  createTargetRoute,
+  deleteTargetRoute,
+  getTargetRoute,
+  listTargetsRoute,
+  targetProgressRoute,
+  updateTargetRoute,
+} from "./routes.js";
+import { createTarget, deleteTarget, updateTarget, type TargetRow } from "./store.js";
+
+export const toTarget = (row: TargetRow) => ({
+  id: row.id,
+  scope: row.scope,
+  key: row.key,
+  period: row.period,
+  amount: row.amount,
+  milestones: parseMilestones(row.milestones),
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+async function findTarget(db: Database, id: number): Promise<TargetRow> {
+  const [row] = await db.select().from(targets).where(eq(targets.id, id));
+  if (!row) throw notFound(`target ${id}`);
+  return row;
+}
+
+export function registerTargetRoutes(app: ServiceApp, db: Database): void {
+  app.openapi(createTargetRoute, async (c) => c.json(toTarget(await createTarget(db, c.req.valid("json"))), 201));
+
+  app.openapi(listTargetsRoute, async (c) => {
+    const q = c.req.valid("query");
+    const after = decodeCursor<number>(q.cursor, "number");
+    const filters: Array<SQL | undefined> = [
+      q.scope ? eq(targets.scope, q.scope) : undefined,
+      q.key ? eq(targets.key, q.key) : undefined,
+      q.period ? eq(targets.period, q.period) : undefined,
+      after !== undefined ? gt(targets.id, after) : undefined,
+    ];
+    const rows = await db
+      .select()
+      .from(targets)
+      .where(and(...filters))
+      .orderBy(asc(targets.id))
+      .limit(q.limit + 1);
+    const result = page(rows, q.limit, (r) => r.id);
+    return c.json({ items: result.items.map(toTarget), nextCursor: result.nextCursor }, 200);
+  });
+
+  app.openapi(getTargetRoute, async (c) => c.json(toTarget(await findTarget(db, c.req.valid("param").id)), 200));
+
+  app.openapi(updateTargetRoute, async (c) =>
+    c.json(toTarget(await updateTarget(db, c.req.valid("param").id, c.req.valid("json"))), 200),
+  );
+
+  app.openapi(deleteTargetRoute, async (c) => {
+    await deleteTarget(db, c.req.valid("param").id);
+    return c.body(null, 204);
+  });
+
+  app.openapi(targetProgressRoute, async (c) => {
+    const target = await findTarget(db, c.req.valid("param").id);
+    const start = periodStart(target.period, c.req.valid("query").date ?? today());
+    const [row] = await db
+      .select({ achieved: targetProgress.achieved })
+      .from(targetProgress)
+      .where(and(eq(targetProgress.targetId, target.id), eq(targetProgress.periodStart, start)));
+    const achieved = toCents(row?.achieved ?? "0.00");
+    const amount = toCents(target.amount);
+    return c.json(
+      {
+        targetId: target.id,
+        periodStart: start,
+        periodEnd: periodEnd(target.period, start),
+        achieved: fromCents(achieved),
+        amount: target.amount,
+        percent: Number((achieved * 10000n) / amount) / 100,
+        milestonesReached: parseMilestones(target.milestones).filter((m) => achieved * 100n >= amount * BigInt(m)),
+      },
+      200,
+    );
+  });
+}

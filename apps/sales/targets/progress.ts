@@ -1,0 +1,82 @@
+// Keeps target_progress in step with sales and raises each milestone alert once, in the sale's transaction.
+import { sql } from "drizzle-orm";
+import { alertMessage, alertType, recipientOf } from "../alerts/compose.js";
+import { fromCents, toCents } from "../cents.js";
+import { rows, type Tx } from "../db.js";
+import type { SaleKeys, Target, TargetBook } from "./book.js";
+import { periodStart } from "./periods.js";
+
+export interface Delta {
+  target: Target;
+  periodStart: string;
+  cents: bigint;
+}
+
+/** What a sale adds (sign 1) to, or takes (sign -1) from, each target it counts towards. */
+export function saleDeltas(book: TargetBook, sale: SaleKeys & { saleDate: string; amount: string }, sign: 1 | -1): Delta[] {
+  return book.matching(sale).map((target) => ({
+    target,
+    periodStart: periodStart(target.period, sale.saleDate),
+    cents: BigInt(sign) * toCents(sale.amount),
+  }));
+}
+
+const reached = (achievedCents: bigint, target: Target, milestone: number) =>
+  achievedCents * 100n >= toCents(target.amount) * BigInt(milestone);
+
+/**
+ * Adds the deltas to the running totals and records an alert for every milestone a total crossed
+ * upwards. The progress rows stay locked until commit, so crossings of one (target, period) are seen
+ * one transaction at a time; the unique key on target_alerts makes a re-crossing after a correction
+ * a no-op. Returns how many alerts were raised.
+ */
+export async function applyDeltas(tx: Tx, deltas: Delta[], agentNames: ReadonlyMap<string, string>): Promise<number> {
+  const merged = new Map<string, Delta>();
+  for (const d of deltas) {
+    const k = `${d.target.id}|${d.periodStart}`;
+    const prev = merged.get(k);
+    merged.set(k, prev ? { ...prev, cents: prev.cents + d.cents } : d);
+  }
+  // A fixed order of row locks keeps concurrent sales that share targets from deadlocking.
+  const changes = [...merged.values()]
+    .filter((d) => d.cents !== 0n)
+    .sort((a, b) => a.target.id - b.target.id || a.periodStart.localeCompare(b.periodStart));
+  if (changes.length === 0) return 0;
+
+  await tx.execute(sql`
+    INSERT INTO target_progress (target_id, period_start, achieved)
+    VALUES ${sql.join(changes.map((d) => sql`(${d.target.id}, ${d.periodStart}, ${fromCents(d.cents)})`), sql`, `)}
+    ON DUPLICATE KEY UPDATE achieved = achieved + VALUES(achieved)`);
+  const totals = await rows<{ target_id: number; period_start: string; achieved: string }>(
+    tx,
+    sql`SELECT target_id, period_start, achieved FROM target_progress WHERE ${sql.join(
+      changes.map((d) => sql`(target_id = ${d.target.id} AND period_start = ${d.periodStart})`),
+      sql` OR `,
+    )}`,
+  );
+  const totalOf = new Map(totals.map((t) => [`${t.target_id}|${t.period_start}`, t.achieved]));
+
+  const alerts = changes.flatMap((d) => {
+    const achieved = totalOf.get(`${d.target.id}|${d.periodStart}`)!;
+    const after = toCents(achieved);
+    const before = after - d.cents;
+    return d.target.milestones
+      .filter((m) => !reached(before, d.target, m) && reached(after, d.target, m))
+      .map((m) => ({
+        targetId: d.target.id,
+        periodStart: d.periodStart,
+        milestone: m,
+        recipient: recipientOf(d.target),
+        type: alertType(m),
+        message: alertMessage(d.target, d.periodStart, m, achieved, agentNames.get(d.target.key)),
+      }));
+  });
+  if (alerts.length === 0) return 0;
+  const [result] = await tx.execute(sql`
+    INSERT IGNORE INTO target_alerts (target_id, period_start, milestone, recipient, type, message)
+    VALUES ${sql.join(
+      alerts.map((a) => sql`(${a.targetId}, ${a.periodStart}, ${a.milestone}, ${a.recipient}, ${a.type}, ${a.message})`),
+      sql`, `,
+    )}`);
+  return (result as unknown as { affectedRows: number }).affectedRows;
+}

@@ -1,0 +1,77 @@
+import { z } from "@hono/zod-openapi";
+import { targetPeriods, targetScopes } from "../../db/schema/index.js";
+import { isoDate, timestamp } from "../../http/fields.js";
+import { moneyOutput, positiveMoneyInput } from "../../http/money.js";
+import { pageQuery, pageSchema } from "../../http/pagination.js";
+
+const milestones = z
+  .array(z.number().int().min(1).max(1000))
+  .min(1)
+  .max(10)
+  .refine((ms) => new Set(ms).size === ms.length, "must not repeat a percentage")
+  .transform((ms) => [...ms].sort((a, b) => a - b))
+  .openapi({ description: "Percentages of the amount that raise an alert", example: [50, 100] });
+
+export const newTargetBody = z
+  .object({
+    scope: z.enum(targetScopes),
+    key: z.string().trim().min(1, "must not be empty").max(64).openapi({ description: "Agent code, team, branch or product code", example: "Alpha" }),
+    period: z.enum(targetPeriods),
+    amount: positiveMoneyInput,
+    milestones: milestones.default([100]),
+  })
+  .strict()
+  .openapi("NewTarget");
+
+export type NewTarget = z.infer<typeof newTargetBody>;
+
+export const targetChangesBody = z
+  .object({ amount: positiveMoneyInput, milestones })
+  .partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, "must change at least one field (scope, key and period are fixed)")
+  .openapi("TargetChanges");
+
+export type TargetChanges = z.infer<typeof targetChangesBody>;
+
+export const targetSchema = z
+  .object({
+    id: z.number().int(),
+    scope: z.enum(targetScopes),
+    key: z.string(),
+    period: z.enum(targetPeriods),
+    amount: moneyOutput,
+    milestones: z.array(z.number().int()),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .openapi("Target");
+
+export const targetIdParam = z.object({
+  id: z.coerce.number().int().min(1).openapi({ param: { name: "id", in: "path" }, example: 1 }),
+});
+
+export const listTargetsQuery = z.object({
+  scope: z.enum(targetScopes).optional(),
+  key: z.string().max(64).optional(),
+  period: z.enum(targetPeriods).optional(),
+  ...pageQuery,
+});
+
+export const targetPage = pageSchema(targetSchema).openapi("TargetPage");
+
+export const progressQuery = z.object({
+  date: isoDate.optional().openapi({ description: "A day in the period to report; today (UTC) when left out" }),
+});
+
+export const progressSchema = z
+  .object({
+    targetId: z.number().int(),
+    periodStart: z.string(),
+    periodEnd: z.string(),
+    achieved: moneyOutput,
+    amount: moneyOutput,
+    percent: z.number().openapi({ description: "achieved / amount × 100, rounded down to 2 decimals", example: 104.16 }),
+    milestonesReached: z.array(z.number().int()),
+  })
+  .openapi("TargetProgress");
