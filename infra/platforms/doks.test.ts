@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { named, podTemplates } from "../render/inspect.js";
 import { holdsSecret, kubeObjects, reveal, toResourceList, toYaml } from "../render/objects.js";
 import { render, type Rendered } from "../render/render.js";
-import { inputsOf, onlyOne } from "./testing.js";
+import { describeKubeObjects, inputsOf, onlyOne } from "./testing.js";
 
 let doks: Rendered;
 beforeAll(async () => {
@@ -200,3 +200,5 @@ describe("doks config", () => {
     );
   });
 });
+
+describeKubeObjects("doks");

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { holdsSecret, kubeObjects, reveal, toResourceList, toYaml } from "../render/objects.js";
 import { named } from "../render/inspect.js";
 import { render, type Rendered } from "../render/render.js";
-import { inputsOf, onlyOne, openToWorld, securityGroupIngress } from "./testing.js";
+import { describeKubeObjects, inputsOf, onlyOne, openToWorld, securityGroupIngress } from "./testing.js";
 
 let eks: Rendered;
 beforeAll(async () => {
@@ -260,3 +260,5 @@ describe("eks config", () => {
     );
   });
 });
+
+describeKubeObjects("eks");

@@ -1,6 +1,8 @@
 // Queries the eks and doks tests share over a render's resource list.
-import { expect } from "vitest";
-import type { Rendered } from "../render/render.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { podTemplates } from "../render/inspect.js";
+import { kubeObjects, reveal } from "../render/objects.js";
+import { render, type Rendered } from "../render/render.js";
 
 /** Inputs of every resource of `type`. */
 export const inputsOf = (rendered: Rendered, type: string) => rendered.resources.filter((r) => r.type === type).map((r) => r.inputs);
@@ -33,4 +35,55 @@ export function openToWorld(rules: IngressRule[], port: number): boolean {
   const covers = (r: IngressRule) => r.protocol === "-1" || (r.fromPort <= port && port <= r.toPort);
   const world = (r: IngressRule) => (r.cidrBlocks ?? []).includes("0.0.0.0/0") || (r.ipv6CidrBlocks ?? []).includes("::/0");
   return rules.some((r) => covers(r) && world(r));
+}
+
+/**
+ * What a cloud stack must share with local about the Kubernetes objects, for both colours: routes
+ * follow `activeColor` with header overrides, a flip changes only routes and the CronJob, and every
+ * pod is hardened. The platform must not bend the cloud-neutral part.
+ */
+export function describeKubeObjects(stack: string): void {
+  describe(`${stack} Kubernetes objects`, () => {
+    const renders: Record<string, Rendered> = {};
+    beforeAll(async () => {
+      for (const colour of ["blue", "green"]) renders[colour] = await render({ stack, set: { activeColor: colour } });
+    });
+
+    it.each(["blue", "green"])("routes every service to %s when it is active, and each colour by header", (active) => {
+      const routes = kubeObjects(renders[active]!.resources).filter((o) => o.kind === "HTTPRoute");
+      expect(routes.map((r) => r.metadata.name).sort()).toEqual(["agent", "notification", "sales"]);
+      for (const route of routes) {
+        const rules = (route["spec"] as { rules: { matches: { headers?: { value: string }[] }[]; backendRefs: { name: string }[] }[] }).rules;
+        const byHeader = (colour: string) => rules.find((r) => r.matches.every((m) => m.headers?.[0]?.value === colour));
+        expect(rules.find((r) => r.matches.every((m) => !m.headers))!.backendRefs[0]!.name).toBe(`${route.metadata.name}-${active}`);
+        for (const colour of ["blue", "green"]) expect(byHeader(colour)!.backendRefs[0]!.name).toBe(`${route.metadata.name}-${colour}`);
+      }
+    });
+
+    it("flips by changing only the HTTPRoutes and the aggregator CronJob", () => {
+      const index = (r: Rendered) => new Map(r.resources.map((x) => [`${x.type} ${x.name}`, JSON.stringify(reveal(x.inputs))]));
+      const [blue, green] = [index(renders["blue"]!), index(renders["green"]!)];
+      const changed = [...new Set([...blue.keys(), ...green.keys()])].filter((k) => blue.get(k) !== green.get(k));
+      expect(changed.map((k) => k.split(" ")[0]).sort()).toEqual([
+        "kubernetes:batch/v1:CronJob",
+        ...Array(3).fill("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"),
+      ]);
+    });
+
+    it("runs every app pod non-root, read-only, without privileges and with RuntimeDefault seccomp", () => {
+      const pods = podTemplates(kubeObjects(renders["blue"]!.resources).filter((o) => o.metadata.namespace === "moon"));
+      expect(pods.length).toBeGreaterThanOrEqual(9);
+      for (const pod of pods) {
+        expect(pod.spec["securityContext"], pod.owner.metadata.name).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+        expect(pod.spec["automountServiceAccountToken"], pod.owner.metadata.name).toBe(false);
+        for (const container of pod.spec["containers"] as Record<string, unknown>[]) {
+          expect(container["securityContext"], pod.owner.metadata.name).toMatchObject({
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+          });
+        }
+      }
+    });
+  });
 }
