@@ -9,7 +9,11 @@ import { project, secretKeys } from "../config.js";
  */
 export const renderPlaceholders: Record<string, string> = {
   apiKeys: "admin:render-placeholder-admin-key,integration:render-placeholder-integration-key,viewer:render-placeholder-viewer-key",
+  notifyWebhookUrl: "https://hooks.example.invalid/render-placeholder",
+  smtpUrl: "smtp://render-placeholder.example.invalid:587",
 };
+/** Secrets every stack needs: a render fills them in even when the stack file lacks them. */
+const requiredSecrets = ["apiKeys"];
 
 export interface StackConfigInput {
   /** Stack name: reads `Pulumi.<stack>.yaml` from `root`. */
@@ -56,10 +60,11 @@ export function stackConfig({ stack, root, set = {}, unset = [] }: StackConfigIn
   const secret = new Set(secretKeys.map((k) => qualify(k)));
 
   for (const [key, value] of Object.entries(values)) {
-    if (isEncrypted(value)) {
-      secret.add(key);
-      delete values[key];
-    }
+    if (!isEncrypted(value)) continue;
+    secret.add(key);
+    const placeholder = renderPlaceholders[key.slice(key.indexOf(":") + 1)];
+    if (key.startsWith(`${project}:`) && placeholder !== undefined) values[key] = placeholder;
+    else delete values[key];
   }
   for (const [path, value] of Object.entries(set)) {
     const [top, ...rest] = path.split(".") as [string, ...string[]];
@@ -72,9 +77,9 @@ export function stackConfig({ stack, root, set = {}, unset = [] }: StackConfigIn
     }
   }
   for (const key of unset) delete values[qualify(key)];
-  for (const [key, placeholder] of Object.entries(renderPlaceholders)) {
+  for (const key of requiredSecrets) {
     const full = qualify(key);
-    if (!(full in values) && !unset.includes(key)) values[full] = placeholder;
+    if (!(full in values) && !unset.includes(key)) values[full] = renderPlaceholders[key]!;
   }
 
   const config: Record<string, string> = {};
