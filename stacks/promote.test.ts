@@ -57,4 +57,24 @@ describe("promote", () => {
     expect(world.stack.config.get("activeColor")).toBe("blue");
     expect(lines.join("\n")).toMatch(/the flip would replace moon; a flip may change routing only/);
   });
+
+  it("leaves traffic alone when someone else's update takes the stack between the flip's preview and up", async () => {
+    let releaseUpdateLock = () => {};
+    world.stack.afterPreview = () => {
+      releaseUpdateLock = world.stack.holdUpdateLock();
+    };
+    const { ctx, lines } = world.context();
+
+    const succeeded = await promote(ctx);
+    releaseUpdateLock();
+
+    expect(succeeded).toBe(false);
+    expect(world.stack.ups).toBe(0);
+    expect(world.stack.config.get("activeColor")).toBe("blue");
+    expect(await world.liveColour()).toBe("blue");
+    const output = lines.join("\n");
+    expect(output).toMatch(/being updated by someone else/);
+    expect(output).not.toMatch(/roll back/);
+    expect(lines.at(-1)).toBe("Traffic stays on blue.");
+  });
 });

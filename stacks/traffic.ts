@@ -3,6 +3,7 @@ import type { Colour } from "./colours.js";
 import type { FlowContext } from "./flow-context.js";
 import { describeSummary, forbiddenSteps, resourceName } from "./preview-guard.js";
 import { runSmokeChecks, waitForColour } from "./smoke.js";
+import { StackBusyError } from "./stack-ops.js";
 
 /** Sets activeColor and deploys it, showing the engine's progress. */
 export async function moveTraffic(ctx: FlowContext, to: Colour): Promise<void> {
@@ -11,26 +12,20 @@ export async function moveTraffic(ctx: FlowContext, to: Colour): Promise<void> {
 }
 
 /**
- * A flip should touch routing only. If its preview would replace or delete anything at all, the
- * program changed under us: refuse, and put activeColor back so this checkout still says what is live.
+ * Sets activeColor to `to` and previews it. A flip should touch routing only: if the preview would
+ * replace or delete anything at all, the program changed under us, so refuse.
  */
-export async function guardedFlip(ctx: FlowContext, from: Colour, to: Colour): Promise<void> {
+async function previewFlip(ctx: FlowContext, to: Colour): Promise<void> {
   await ctx.stack.setConfig("activeColor", to);
   const preview = await ctx.stack.preview();
   const forbidden = forbiddenSteps(preview, null);
   if (forbidden.length > 0) {
-    await ctx.stack.setConfig("activeColor", from);
-    throw new FlipRefused(
+    throw new Error(
       `the flip would ${forbidden.map((step) => `${step.op} ${resourceName(step.urn)}`).join(", ")}; ` +
         `a flip may change routing only (preview: ${describeSummary(preview)})`,
     );
   }
   ctx.log.detail(`preview: ${describeSummary(preview)}`);
-  await ctx.stack.up((line) => ctx.log.detail(line));
-}
-
-export class FlipRefused extends Error {
-  override name = "FlipRefused";
 }
 
 /** Waits for `colour` to answer through the gateway, then runs the smoke checks against it. */
@@ -53,12 +48,18 @@ export interface Outcome {
  */
 export async function cutOver(ctx: FlowContext, url: string, from: Colour, to: Colour, outcome: Outcome): Promise<void> {
   await smokeTest(ctx, url, to, true);
+  let flipDeploying = false;
   try {
-    await ctx.log.step(`flip traffic from ${from} to ${to}`, () => guardedFlip(ctx, from, to));
+    await ctx.log.step(`flip traffic from ${from} to ${to}`, async () => {
+      await previewFlip(ctx, to);
+      flipDeploying = true;
+      await ctx.stack.up((line) => ctx.log.detail(line));
+    });
     await smokeTest(ctx, url, to, false);
   } catch (err) {
-    if (err instanceof FlipRefused) throw err;
-    await rollBackAfterFailure(ctx, url, from, outcome);
+    // Traffic moved only if the flip's `up` ran; Pulumi's lock refusing it means it never started.
+    if (flipDeploying && !(err instanceof StackBusyError)) await rollBackAfterFailure(ctx, url, from, outcome);
+    else await ctx.stack.setConfig("activeColor", from);
     throw err;
   }
   outcome.text = `${to} is live; ${from} is idle and ready for a rollback.`;

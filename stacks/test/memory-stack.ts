@@ -18,6 +18,8 @@ export class MemoryStack implements StackOps {
   deployed: Deployment | null = null;
   /** Extra steps every preview and up would take, e.g. a replace the program now forces. */
   forcedSteps: PlannedStep[] = [];
+  /** Called after each preview, e.g. to let someone else's update start right after it. */
+  afterPreview: () => void = () => {};
   /** Called after each successful up, with what is now deployed. */
   onDeployed: (stack: MemoryStack) => void = () => {};
   ups = 0;
@@ -66,7 +68,9 @@ export class MemoryStack implements StackOps {
     await tick();
     if (this.updating) throw new StackBusyError(this.name);
     this.previews++;
-    return this.plan();
+    const plan = this.plan();
+    this.afterPreview();
+    return plan;
   }
 
   async up(progress: (line: string) => void): Promise<void> {
