@@ -19,6 +19,9 @@ export async function selectStack(name: string): Promise<StackOps> {
     if (err instanceof StackNotFoundError) {
       throw new Error(`stack ${name} does not exist in the current backend (pulumi stack ls lists them)`);
     }
+    if (err instanceof Error && /ENOENT/.test(err.message)) {
+      throw new Error("the pulumi CLI is not on PATH; the Automation API drives it");
+    }
     throw err;
   }
   return new AutomationStack(stack);

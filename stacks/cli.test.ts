@@ -86,6 +86,12 @@ describe("command line", () => {
     expect(err.join("\n")).toMatch(message);
   });
 
+  it("exits 1 with a message when the stack cannot be selected", async () => {
+    const { run, err } = cli();
+    expect(await run("status", "--stack", "nowhere")).toBe(1);
+    expect(err).toEqual(["status failed: stack nowhere does not exist"]);
+  });
+
   it("needs MOON_API_KEY for commands that smoke-test", async () => {
     const { run, err } = cli({});
     expect(await run("promote", "--stack", "test", "--yes")).toBe(2);

@@ -62,9 +62,13 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
     }
     return await run(command, args, deps);
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    deps.printError(`${command}: ${err.message}\nrun with --help for usage`);
-    return usageError;
+    if (err instanceof UsageError) {
+      deps.printError(`${command}: ${err.message}\nrun with --help for usage`);
+      return usageError;
+    }
+    // Failures before a flow starts (no pulumi CLI, unknown stack): a message, not a stack trace.
+    deps.printError(`${command} failed: ${errorMessage(err)}`);
+    return 1;
   }
 }
 
