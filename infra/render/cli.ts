@@ -25,7 +25,9 @@ async function main(): Promise<number> {
     set[pair.slice(0, at)] = pair.slice(at + 1);
   }
   const { resources } = await render({ stack, set });
-  process.stdout.write(values.resources ? `${JSON.stringify(toResourceList(resources), null, 2)}\n` : toYaml(resources));
+  const text = values.resources ? `${JSON.stringify(toResourceList(resources), null, 2)}\n` : toYaml(resources);
+  // Exit only once a piped stdout has taken everything: process.exit would cut it at the pipe's buffer.
+  await new Promise<void>((done) => process.stdout.write(text, () => done()));
   return 0;
 }
 
