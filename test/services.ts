@@ -29,8 +29,11 @@ export async function startTestService(
   });
 }
 
+/** A fetch Response whose json() is untyped, as tests inspect arbitrary bodies. */
+export type TestResponse = Omit<Response, "json"> & { json(): Promise<any> };
+
 export interface Client {
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response & { json(): Promise<any> }>;
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
 }
 
 /** A small fetch wrapper that authenticates as `role` (or not at all with `null`). */

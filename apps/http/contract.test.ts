@@ -43,7 +43,7 @@ describe("operations endpoints", () => {
   });
 
   test("/openapi.json documents every resource path and /docs serves a page", async () => {
-    const doc = await (await fetch(`${svc.url}/openapi.json`)).json();
+    const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as any;
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(["/agents", "/agents/{agentCode}", "/products", "/products/{productCode}", "/agents/{agentCode}/products/{productCode}"]),
     );

@@ -31,7 +31,7 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
     method: o.method ?? "GET",
     headers: o.headers,
     ...(o.body
-      ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: o.body!() }) }] }
+      ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: o.body!() }) }] }
       : {}),
   });
   return {

@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { preparedPerDb } from "../../db/prepared.js";
 import { isDuplicateKey } from "../../db/errors.js";
 import { agents, sales } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
@@ -22,8 +23,12 @@ export const toAgent = (row: AgentRow) => ({
   updatedAt: row.updatedAt.toISOString(),
 });
 
+const byCode = preparedPerDb((db) =>
+  db.select().from(agents).where(eq(agents.agentCode, sql.placeholder("code"))).limit(1).prepare(),
+);
+
 export async function findAgent(db: Database, agentCode: string): Promise<AgentRow> {
-  const [row] = await db.select().from(agents).where(eq(agents.agentCode, agentCode)).limit(1);
+  const [row] = await byCode(db).execute({ code: agentCode });
   if (!row) throw notFound(`agent ${agentCode}`);
   return row;
 }

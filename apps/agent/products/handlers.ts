@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { preparedPerDb } from "../../db/prepared.js";
 import { isDuplicateKey } from "../../db/errors.js";
 import { products, sales } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
@@ -18,8 +19,12 @@ export const toProduct = (row: ProductRow) => ({
   updatedAt: row.updatedAt.toISOString(),
 });
 
+const byCode = preparedPerDb((db) =>
+  db.select().from(products).where(eq(products.productCode, sql.placeholder("code"))).limit(1).prepare(),
+);
+
 export async function findProduct(db: Database, productCode: string): Promise<ProductRow> {
-  const [row] = await db.select().from(products).where(eq(products.productCode, productCode)).limit(1);
+  const [row] = await byCode(db).execute({ code: productCode });
   if (!row) throw notFound(`product ${productCode}`);
   return row;
 }
