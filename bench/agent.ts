@@ -4,7 +4,7 @@ import { connect } from "../apps/db/client.js";
 import { runMigrations } from "../apps/db/migrate.js";
 import { seedAgentData } from "../apps/db/seed.js";
 import { createMysqlDatabase } from "../scripts/local-db.js";
-import { load, ratio, report, startChild } from "./lib/load.js";
+import { imageNodeOptions, load, ratio, report, startChild } from "./lib/load.js";
 
 export async function run(args: string[]): Promise<void> {
   const seconds = Number(args.find((a) => a.startsWith("--seconds="))?.split("=")[1] ?? 10);
@@ -26,6 +26,7 @@ export async function run(args: string[]): Promise<void> {
     API_KEYS: `viewer:${key}`,
     LOG_LEVEL: "warn",
     DB_POOL_SIZE: "20",
+    NODE_OPTIONS: imageNodeOptions(),
   });
   const agentResult = await load({
     url: "http://127.0.0.1:18000/agents/AGT004",
@@ -42,6 +43,6 @@ export async function run(args: string[]): Promise<void> {
     ["agent service p99 ms", agentResult.p99Ms],
     ["agent errors / non-2xx", `${agentResult.errors} / ${agentResult.non2xx}`],
     ["ratio service/bare", `${ratio(agentResult.requestsPerSecond, bareResult.requestsPerSecond)} (goal >= 0.3)`],
-    ["agent peak RSS MB", `${rss} (goal < 120)`],
+    ["agent peak RSS MB", `${rss} (goal < 120; NODE_OPTIONS as in the image: ${imageNodeOptions()})`],
   ]);
 }

@@ -201,6 +201,8 @@ describe("workload hygiene", () => {
       failedJobsHistoryLimit: expect.any(Number),
       jobTemplate: { spec: { backoffLimit: expect.any(Number) } },
     });
+    // The image caps the heap for the services; the batch job gets 3/4 of its own 512Mi limit instead.
+    expect(cron.jobTemplate.spec.template.spec.containers[0].env).toContainEqual({ name: "NODE_OPTIONS", value: "--max-old-space-size=384" });
   });
 });
 

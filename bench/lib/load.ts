@@ -51,6 +51,13 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/** The NODE_OPTIONS the image sets (Dockerfile `ENV NODE_OPTIONS=…`), so services run as shipped. */
+export function imageNodeOptions(): string {
+  const match = /NODE_OPTIONS="([^"]*)"/.exec(readFileSync("Dockerfile", "utf8"));
+  if (!match) throw new Error("the Dockerfile sets no NODE_OPTIONS");
+  return match[1]!;
+}
+
 /**
  * Runs `node <script> …args` (through tsx for a .ts script; benchmarks of services run the compiled
  * program in dist/, as the container does) and resolves once `readyUrl` answers 200 (by default the

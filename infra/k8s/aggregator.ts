@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Colour, Resources } from "../config.js";
 import { podLabels, versionOf } from "./apps.js";
 import type { Foundation } from "./foundation.js";
-import { appContainer, appPodSpec, programArgs, resourcesOf } from "./pod.js";
+import { appContainer, appPodSpec, heapOptionsFor, programArgs, resourcesOf } from "./pod.js";
 
 export interface AggregatorArgs {
   schedule: string;
@@ -53,6 +53,7 @@ export class Aggregator extends pulumi.ComponentResource {
                         env: [
                           { name: "COLOUR", value: args.colour },
                           { name: "VERSION", value: versionOf(args.image) },
+                          { name: "NODE_OPTIONS", value: heapOptionsFor(args.resources.memoryLimit) },
                           ...args.foundation.env("DATABASE_URL", "DATABASE_CA_CERT", "WAREHOUSE_URL", "LOG_LEVEL"),
                         ],
                         resources: resourcesOf(args.resources),
