@@ -6,13 +6,16 @@ export interface PollerOptions {
   logger: Logger;
   /** Pause between rounds that found nothing to do. */
   intervalMs: number;
-  /** One round of work; returns how many items it handled (0 = idle, so wait before the next). */
+  /** Most items one round takes on. */
+  batchSize: number;
+  /** One round of work; returns how many items it handled. */
   round: () => Promise<number>;
 }
 
 /**
- * Runs `round` until stopped: back to back while there is work, every `intervalMs` while idle, and
- * after an error (logged, never fatal: the database may be away for a while). `stop` waits for the
+ * Runs `round` until stopped: back to back while rounds come back full (a backlog), otherwise every
+ * `intervalMs`, so a trickle of work is gathered into few rounds rather than chased one item at a
+ * time; errors are logged, never fatal (the database may be away for a while). `stop` waits for the
  * round in progress, so SIGTERM never cuts a delivery off between sending and recording it.
  */
 export function startPoller(o: PollerOptions): Worker {
@@ -34,7 +37,7 @@ export function startPoller(o: PollerOptions): Worker {
       } catch (err) {
         o.logger.warn({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, `${o.name}: round failed`);
       }
-      if (handled === 0 && !stopped) await pause();
+      if (handled < o.batchSize && !stopped) await pause();
     }
   })();
   return {

@@ -3,6 +3,7 @@ import type { ServiceDefinition } from "../http/service.js";
 import { startAlertRelay } from "./alerts/relay.js";
 import { registerSaleRoutes } from "./sales/handlers.js";
 import { TargetBook } from "./targets/book.js";
+import { startEvaluator } from "./targets/evaluator.js";
 import { registerTargetRoutes } from "./targets/handlers.js";
 
 const salesEnv = {
@@ -29,6 +30,7 @@ export const salesService: ServiceDefinition<typeof salesEnv> = {
     registerTargetRoutes(app, db);
   },
   workers: ({ db, logger, env }) => [
+    startEvaluator(db, logger, env.ALERT_POLL_MS),
     startAlertRelay(db, logger, {
       notificationUrl: env.NOTIFICATION_URL,
       apiKey: env.NOTIFICATION_API_KEY,

@@ -73,7 +73,24 @@ export const targetsRevision = mysqlTable("targets_revision", {
   revision: bigint("revision", { mode: "number", unsigned: true }).notNull().default(0),
 });
 
-/** Running total of each target in each period it has sales in, kept in step with `sales`. */
+/**
+ * What each sale (or correction) adds to or takes from a target's period, written in the sale's own
+ * transaction. It is insert-only, so concurrent sales never wait on each other; the evaluator folds
+ * events into target_progress and raises alerts, deleting the events in that same transaction.
+ */
+export const progressEvents = mysqlTable(
+  "progress_events",
+  {
+    id: id(),
+    targetId: bigint("target_id", { mode: "number", unsigned: true }).notNull(),
+    periodStart: date("period_start", { mode: "string" }).notNull(),
+    delta: money("delta").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("progress_events_target_idx").on(t.targetId, t.periodStart)],
+);
+
+/** Running total of each target in each period it has sales in: the sum of its folded events. */
 export const targetProgress = mysqlTable(
   "target_progress",
   {
@@ -87,8 +104,9 @@ export const targetProgress = mysqlTable(
 export const alertStatuses = ["PENDING", "DELIVERED", "FAILED"] as const;
 
 /**
- * The outbox: one row per (target, period, milestone) ever reached, written in the sale's transaction;
- * the unique key is what makes an alert happen once. A relay hands each row to the notification service.
+ * The alert outbox: one row per (target, period, milestone) ever reached, written in the transaction
+ * that moves the progress across it; the unique key is what makes an alert happen once. A relay hands
+ * each row to the notification service.
  */
 export const targetAlerts = mysqlTable(
   "target_alerts",

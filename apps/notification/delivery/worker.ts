@@ -46,6 +46,7 @@ export function startDelivery(db: Database, logger: Logger, channels: Record<Cha
     name: "notification delivery",
     logger,
     intervalMs: config.pollMs,
+    batchSize,
     async round() {
       const token = randomUUID();
       const [claim] = await db.execute(sql`

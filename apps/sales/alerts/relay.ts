@@ -89,6 +89,7 @@ export function startAlertRelay(db: Database, logger: Logger, config: RelayConfi
     name: "alert relay",
     logger,
     intervalMs: config.pollMs,
+    batchSize,
     async round() {
       const token = randomUUID();
       const [claim] = await db.execute(sql`

@@ -5,7 +5,7 @@ import { sales } from "../../db/schema/index.js";
 import { notFound, unprocessable } from "../../http/errors.js";
 import { writeTransaction, type Tx } from "../db.js";
 import { lockRevisionShared, type TargetBook } from "../targets/book.js";
-import { applyDeltas, saleDeltas } from "../targets/progress.js";
+import { recordEvents, saleDeltas } from "../targets/progress.js";
 import { lockAgents, refusal, type SaleRow } from "./record.js";
 import type { SaleChanges } from "./schemas.js";
 
@@ -43,8 +43,7 @@ export async function correctSale(db: Database, book: TargetBook, id: number, ch
     await tx.update(sales).set({ agentCode, productCode, amount, saleDate, branch, team }).where(eq(sales.id, id));
     await logDays(tx, id, [before.saleDate, after.saleDate]);
     await book.sync(tx, revision ?? (await lockRevisionShared(tx)));
-    const names = new Map([...agents.values()].map((a) => [a.agentCode, a.name]));
-    await applyDeltas(tx, [...saleDeltas(book, before, -1), ...saleDeltas(book, after, 1)], names);
+    await recordEvents(tx, [...saleDeltas(book, before, -1), ...saleDeltas(book, after, 1)]);
     const [row] = await tx.select().from(sales).where(eq(sales.id, id));
     return row!;
   });
@@ -58,6 +57,6 @@ export async function deleteSale(db: Database, book: TargetBook, id: number): Pr
     await tx.delete(sales).where(eq(sales.id, id));
     await logDays(tx, id, [before.saleDate]);
     await book.sync(tx, revision);
-    await applyDeltas(tx, saleDeltas(book, before, -1), new Map());
+    await recordEvents(tx, saleDeltas(book, before, -1));
   });
 }

@@ -7,6 +7,7 @@ import { decodeCursor, page } from "../../http/pagination.js";
 import type { TargetBook } from "../targets/book.js";
 import { correctSale, deleteSale } from "./corrections.js";
 import { recordSales, type Outcome, type SaleRow } from "./record.js";
+import { SaleWriter } from "./writer.js";
 import { getSale, listSales, recordBatch, recordSale, removeSale, salesSummary, updateSale } from "./routes.js";
 import { newSaleBody, type NewSale } from "./schemas.js";
 
@@ -32,9 +33,10 @@ function orThrow(outcome: Outcome): { status: 200 | 201; sale: SaleRow } {
 }
 
 export function registerSaleRoutes(app: ServiceApp, db: Database, book: TargetBook): void {
+  const writer = new SaleWriter(db, book);
+
   app.openapi(recordSale, async (c) => {
-    const [outcome] = await recordSales(db, book, [c.req.valid("json")]);
-    const { status, sale } = orThrow(outcome!);
+    const { status, sale } = orThrow(await writer.record(c.req.valid("json")));
     return status === 201 ? c.json(toSale(sale), 201) : c.json(toSale(sale), 200);
   });
 

@@ -1,10 +1,11 @@
-import { and, asc, eq, gt, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
-import { targetProgress, targets } from "../../db/schema/index.js";
+import { targets } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { notFound } from "../../http/errors.js";
 import { decodeCursor, page } from "../../http/pagination.js";
 import { fromCents, toCents } from "../cents.js";
+import { rows } from "../db.js";
 import { parseMilestones } from "./book.js";
 import { periodEnd, periodStart, today } from "./periods.js";
 import {
@@ -70,11 +71,13 @@ export function registerTargetRoutes(app: ServiceApp, db: Database): void {
   app.openapi(targetProgressRoute, async (c) => {
     const target = await findTarget(db, c.req.valid("param").id);
     const start = periodStart(target.period, c.req.valid("query").date ?? today());
-    const [row] = await db
-      .select({ achieved: targetProgress.achieved })
-      .from(targetProgress)
-      .where(and(eq(targetProgress.targetId, target.id), eq(targetProgress.periodStart, start)));
-    const achieved = toCents(row?.achieved ?? "0.00");
+    // The folded total plus events the evaluator has not folded yet: exact at any moment.
+    const [row] = await rows<{ achieved: string }>(
+      db,
+      sql`SELECT COALESCE((SELECT achieved FROM target_progress WHERE target_id = ${target.id} AND period_start = ${start}), 0)
+        + COALESCE((SELECT SUM(delta) FROM progress_events WHERE target_id = ${target.id} AND period_start = ${start}), 0) AS achieved`,
+    );
+    const achieved = toCents(String(row!.achieved));
     const amount = toCents(target.amount);
     return c.json(
       {

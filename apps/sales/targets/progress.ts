@@ -1,4 +1,5 @@
-// Keeps target_progress in step with sales and raises each milestone alert once, in the sale's transaction.
+// Target progress: sales record what they change as events; the evaluator folds events into running
+// totals and raises each milestone alert once.
 import { sql } from "drizzle-orm";
 import { alertMessage, alertType, recipientOf } from "../alerts/compose.js";
 import { fromCents, toCents } from "../cents.js";
@@ -21,28 +22,40 @@ export function saleDeltas(book: TargetBook, sale: SaleKeys & { saleDate: string
   }));
 }
 
-const reached = (achievedCents: bigint, target: Target, milestone: number) =>
-  achievedCents * 100n >= toCents(target.amount) * BigInt(milestone);
-
-/**
- * Adds the deltas to the running totals and records an alert for every milestone a total crossed
- * upwards. The progress rows stay locked until commit, so crossings of one (target, period) are seen
- * one transaction at a time; the unique key on target_alerts makes a re-crossing after a correction
- * a no-op. Returns how many alerts were raised.
- */
-export async function applyDeltas(tx: Tx, deltas: Delta[], agentNames: ReadonlyMap<string, string>): Promise<number> {
+/** Sums deltas per (target, period), drops the zeros, and orders them by target and period. */
+export function mergeDeltas(deltas: Delta[]): Delta[] {
   const merged = new Map<string, Delta>();
   for (const d of deltas) {
     const k = `${d.target.id}|${d.periodStart}`;
     const prev = merged.get(k);
     merged.set(k, prev ? { ...prev, cents: prev.cents + d.cents } : d);
   }
-  // A fixed order of row locks keeps concurrent sales that share targets from deadlocking.
-  const changes = [...merged.values()]
+  return [...merged.values()]
     .filter((d) => d.cents !== 0n)
     .sort((a, b) => a.target.id - b.target.id || a.periodStart.localeCompare(b.periodStart));
-  if (changes.length === 0) return 0;
+}
 
+/** Appends the sale's progress events in its own transaction: insert-only, so sales never queue on a total. */
+export async function recordEvents(tx: Tx, deltas: Delta[]): Promise<void> {
+  const changes = mergeDeltas(deltas);
+  if (changes.length === 0) return;
+  await tx.execute(sql`
+    INSERT INTO progress_events (target_id, period_start, delta)
+    VALUES ${sql.join(changes.map((d) => sql`(${d.target.id}, ${d.periodStart}, ${fromCents(d.cents)})`), sql`, `)}`);
+}
+
+const reached = (achievedCents: bigint, target: Target, milestone: number) =>
+  achievedCents * 100n >= toCents(target.amount) * BigInt(milestone);
+
+/**
+ * Adds the deltas to the running totals and records an alert for every milestone a total crossed
+ * upwards. Each total is updated under its row lock, so the crossings of one (target, period) are
+ * seen one transaction at a time; the unique key on target_alerts makes a re-crossing after a
+ * correction a no-op. Returns how many alerts were raised.
+ */
+export async function applyDeltas(tx: Tx, deltas: Delta[], agentNames: ReadonlyMap<string, string>): Promise<number> {
+  const changes = mergeDeltas(deltas);
+  if (changes.length === 0) return 0;
   await tx.execute(sql`
     INSERT INTO target_progress (target_id, period_start, achieved)
     VALUES ${sql.join(changes.map((d) => sql`(${d.target.id}, ${d.periodStart}, ${fromCents(d.cents)})`), sql`, `)}
@@ -68,7 +81,7 @@ export async function applyDeltas(tx: Tx, deltas: Delta[], agentNames: ReadonlyM
         milestone: m,
         recipient: recipientOf(d.target),
         type: alertType(m),
-        message: alertMessage(d.target, d.periodStart, m, achieved, agentNames.get(d.target.key)),
+        message: alertMessage(d.target, d.periodStart, m, achieved, d.target.scope === "agent" ? agentNames.get(d.target.key) : undefined),
       }));
   });
   if (alerts.length === 0) return 0;

@@ -72,7 +72,8 @@ export async function deleteTarget(db: Database, id: number): Promise<void> {
   await writeTransaction(db, async (tx) => {
     await bumpRevision(tx);
     await findTarget(tx, id);
-    await tx.delete(targetProgress).where(eq(targetProgress.targetId, id));
+    // The target row first: an evaluator holding it shared finishes before its totals go.
     await tx.delete(targets).where(eq(targets.id, id));
+    await tx.delete(targetProgress).where(eq(targetProgress.targetId, id));
   });
 }
