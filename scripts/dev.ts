@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { connect } from "../apps/db/client.js";
 import { runMigrations } from "../apps/db/migrate.js";
 import { seedAgentData } from "../apps/db/seed.js";
+import { seedSalesData } from "../apps/sales/demo.js";
 import { createMysqlDatabase, ensureDatabaseServers } from "./local-db.js";
 
 const DATABASE_URL = process.env.DATABASE_URL ?? "mysql://root@127.0.0.1:3306/moon";
@@ -17,11 +18,20 @@ interface DevProgram {
   env?: Record<string, string>;
 }
 
+/** The key sales uses to hand alerts to the notification service: an integration (or admin) key. */
+const notificationKey =
+  process.env.NOTIFICATION_API_KEY ??
+  (API_KEYS.split(",").map((e) => e.trim().split(":")).find(([role]) => role === "integration" || role === "admin")?.[1] ?? "");
+
 /** What `npm run dev` runs. Services listen on their contract ports. */
-const programs: DevProgram[] = [{ name: "agent", port: 8000 }];
+const programs: DevProgram[] = [
+  { name: "agent", port: 8000 },
+  { name: "sales", port: 8001, env: { NOTIFICATION_URL: "http://127.0.0.1:8002", NOTIFICATION_API_KEY: notificationKey } },
+  { name: "notification", port: 8002 },
+];
 
 /** Demo data loaders, each idempotent (run on every start, load once). */
-const seeders = [seedAgentData];
+const seeders = [seedAgentData, seedSalesData];
 
 async function prepareDatabase(): Promise<void> {
   if (!process.env.DATABASE_URL) ensureDatabaseServers();
