@@ -52,3 +52,20 @@ export const sale = (over: Record<string, unknown> = {}) => ({
   saleDate: "2024-03-01",
   ...over,
 });
+
+/** Polls `check` until it returns a value other than undefined, or fails after `ms`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Row count of a table, optionally filtered by a raw WHERE clause. */
+export async function count(h: SalesHarness, table: string, where = "1=1"): Promise<number> {
+  const [rows] = await h.db.handle.pool.query(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`);
+  return Number((rows as Array<{ n: number }>)[0]!.n);
+}
