@@ -117,11 +117,11 @@ export default async function program(): Promise<Record<string, pulumi.Input<unk
     onCluster,
   );
 
-  const url = cfg.domain ? `https://${cfg.domain}` : platform.gateway.url;
   return {
     activeColor: cfg.activeColor,
     idleColor: cfg.idleColor,
-    ...(url === undefined ? {} : { url }),
+    url: gateway.url,
+    urlHint: gateway.urlHint,
     images: cfg.images,
     namespace: foundation.namespace,
     ...platform.outputs,

@@ -97,7 +97,7 @@ describe("inventory", () => {
   it("serves HTTPS with a redirect when a domain is set", async () => {
     const withDomain = kubeObjects((await render({ stack: "local", set: { apiKeys, domain: "moon.example.com", certIssuer: "letsencrypt" } })).resources);
     const gateway = named(withDomain, "Gateway", "public");
-    expect(gateway.metadata.annotations).toEqual({ "cert-manager.io/cluster-issuer": "letsencrypt" });
+    expect(gateway.metadata.annotations).toMatchObject({ "cert-manager.io/cluster-issuer": "letsencrypt" });
     expect((gateway["spec"] as any).listeners).toContainEqual(
       expect.objectContaining({ name: "https", port: 443, hostname: "moon.example.com", tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: "moon-tls" }] } }),
     );

@@ -31,8 +31,8 @@ function cli(env: Record<string, string | undefined> = { MOON_API_KEY: apiKey },
 
 describe("command line", () => {
   it.each([
-    ["release", ["--image <ref>", "--yes", "--wait <seconds>", "MOON_API_KEY", "x-moon-colour", "roll", "Exit status"]],
-    ["promote", ["--yes", "--wait <seconds>", "MOON_API_KEY", "smoke-test"]],
+    ["release", ["--image <ref>", "--yes", "--wait <seconds>", "--url <base>", "MOON_GATEWAY_URL", "MOON_API_KEY", "x-moon-colour", "roll", "Exit status"]],
+    ["promote", ["--yes", "--wait <seconds>", "--url <base>", "MOON_GATEWAY_URL", "MOON_API_KEY", "smoke-test"]],
     ["rollback", ["--yes", "No smoke", "Exit status"]],
     ["status", ["--json", "lock"]],
   ])("documents %s in --help", async (command, mentions) => {
@@ -52,6 +52,22 @@ describe("command line", () => {
     const status = cli();
     expect(await status.run("status", "-s", "test", "--json")).toBe(0);
     expect(JSON.parse(status.out.join("\n"))).toMatchObject({ live: "green", idle: "blue", images: { green: "moon:v2" } });
+  });
+
+  it("takes the gateway URL from --url, else MOON_GATEWAY_URL, when the stack has no url output", async () => {
+    world.stack.url = undefined;
+    const missing = cli();
+    expect(await missing.run("promote", "--stack", "test", "--yes", "--wait", "2")).toBe(1);
+    expect(missing.out.join("\n")).toMatch(/no url output .*pass --url http:\/\/<address> or set MOON_GATEWAY_URL/);
+
+    const fromEnv = cli({ MOON_API_KEY: apiKey, MOON_GATEWAY_URL: world.gateway.url });
+    expect(await fromEnv.run("release", "--stack", "test", "--image", "moon:v2", "--yes", "--wait", "2")).toBe(0);
+    expect(await world.liveColour()).toBe("green");
+
+    // --url wins over the variable.
+    const fromFlag = cli({ MOON_API_KEY: apiKey, MOON_GATEWAY_URL: "http://127.0.0.1:9" });
+    expect(await fromFlag.run("promote", "--stack", "test", "--yes", "--wait", "2", "--url", world.gateway.url)).toBe(0);
+    expect(await world.liveColour()).toBe("blue");
   });
 
   it("exits 1 with a report when the release fails", async () => {
@@ -79,6 +95,8 @@ describe("command line", () => {
     [["promote", "--image", "x", "--stack", "test"], /--image is not an option of promote/],
     [["status"], /--stack is required/],
     [["release", "--stack", "test", "--image", "m:1", "--wait", "soon"], /--wait must be a positive number/],
+    [["promote", "--stack", "test", "--url", "gateway.example.com"], /--url must be an http:\/\/ or https:\/\/ base URL/],
+    [["rollback", "--stack", "test", "--url", "http://x"], /--url is not an option of rollback/],
     [["deploy"], /unknown command "deploy"/],
   ])("rejects bad usage %j with exit 2", async (argv, message) => {
     const { run, err } = cli();

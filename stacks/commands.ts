@@ -28,6 +28,7 @@ const staleLockMs = 2 * 60 * 60 * 1000;
 const options = {
   stack: { type: "string", short: "s" },
   image: { type: "string" },
+  url: { type: "string" },
   yes: { type: "boolean" },
   wait: { type: "string" },
   json: { type: "boolean" },
@@ -35,8 +36,8 @@ const options = {
 } as const;
 
 const allowed: Record<string, string[]> = {
-  release: ["stack", "image", "yes", "wait", "help"],
-  promote: ["stack", "yes", "wait", "help"],
+  release: ["stack", "image", "yes", "wait", "url", "help"],
+  promote: ["stack", "yes", "wait", "url", "help"],
   rollback: ["stack", "yes", "help"],
   status: ["stack", "json", "help"],
 };
@@ -102,6 +103,9 @@ async function run(command: string, args: Args, deps: CliDeps): Promise<number> 
   if (needsSmokeTests && !apiKey) throw new UsageError("MOON_API_KEY is not set; the smoke tests need an admin API key");
   const waitSeconds = args.wait === undefined ? defaultWaitSeconds : Number(args.wait);
   if (!(waitSeconds > 0)) throw new UsageError(`--wait must be a positive number of seconds, not ${args.wait}`);
+  // An empty MOON_GATEWAY_URL (an unset CI variable) means "use the stack's url output".
+  const gatewayUrl = needsSmokeTests ? (args.url ?? (deps.env.MOON_GATEWAY_URL || undefined)) : undefined;
+  if (gatewayUrl !== undefined) checkBaseUrl(gatewayUrl, args.url === undefined ? "MOON_GATEWAY_URL" : "--url");
 
   const log = new StepLog(deps.print);
   const stack = await log.step(`select stack ${stackName}`, () => deps.selectStack(stackName));
@@ -109,6 +113,7 @@ async function run(command: string, args: Args, deps: CliDeps): Promise<number> 
     stack,
     log,
     apiKey,
+    gatewayUrl,
     wait: { timeoutMs: waitSeconds * 1000, pollMs: deps.timing?.pollMs ?? 2000 },
     lock: { holder: holder(deps.env), settleMs: deps.timing?.lockSettleMs ?? 3000, staleAfterMs: staleLockMs },
     confirm: confirmer(args.yes, deps.ask),
@@ -122,6 +127,12 @@ async function run(command: string, args: Args, deps: CliDeps): Promise<number> 
 function required(value: string | undefined, flag: string): string {
   if (!value) throw new UsageError(`${flag} is required`);
   return value;
+}
+
+function checkBaseUrl(value: string, source: string): void {
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+    throw new UsageError(`${source} must be an http:// or https:// base URL, not ${JSON.stringify(value)}`);
+  }
 }
 
 function confirmer(yes: boolean | undefined, ask: CliDeps["ask"]): FlowContext["confirm"] {

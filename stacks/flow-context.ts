@@ -9,6 +9,8 @@ export interface FlowContext {
   log: StepLog;
   /** Admin API key for smoke tests (from MOON_API_KEY); only flows that test need it. */
   apiKey?: string;
+  /** Gateway base URL from --url or MOON_GATEWAY_URL; wins over the stack's `url` output. */
+  gatewayUrl?: string;
   wait: WaitOptions;
   lock: LockOptions;
   /** Asks the operator; the CLI answers yes for --yes. */

@@ -22,10 +22,15 @@ Smoke tests go through the stack's gateway (output "url"): GET /agents?limit=1, 
   is created, read back and deleted; every answer must carry x-moon-colour naming the colour tested.
   They need an admin API key in MOON_API_KEY (sent as a bearer token, never printed).
   --wait <seconds>   How long a colour may take to answer on every path before the tests
-                     (route changes take a moment to reach the gateway); default 180`;
+                     (route changes take a moment to reach the gateway); default 180
+  --url <base>       Gateway base URL to test through (http://<load balancer address>); wins over
+                     MOON_GATEWAY_URL, which wins over the stack's "url" output. Needed only while that
+                     output is empty (no domain, and the load balancer's address not read back yet:
+                     pulumi up --refresh fills it). Without any of them the command stops before
+                     changing a deployed stack and says how to find the address.`;
 
 export const help: Record<string, string> = {
-  release: `usage: npm run release -- --stack <name> --image <ref> [--yes] [--wait <seconds>]
+  release: `usage: npm run release -- --stack <name> --image <ref> [--yes] [--wait <seconds>] [--url <base>]
 
 Releases an image with blue/green: deploy to the idle colour, test it where it will run, then move
 traffic to it, and move traffic back by itself if the new colour fails once live.
@@ -50,7 +55,7 @@ Options:
 ${smokeTests}
 ${shared}`,
 
-  promote: `usage: npm run promote -- --stack <name> [--yes] [--wait <seconds>]
+  promote: `usage: npm run promote -- --stack <name> [--yes] [--wait <seconds>] [--url <base>]
 
 Moves traffic to the idle colour after smoke-testing it; nothing is deployed. Use it when a release
 was stopped before its flip and the idle colour has since been fixed or checked by hand.

@@ -11,8 +11,10 @@ export interface LiveState {
   active: Colour;
   idle: Colour;
   images: Partial<Record<Colour, string>>;
-  /** Gateway base URL; absent before the first deployment. */
+  /** Gateway base URL; absent before the first deployment, and while the gateway has no address. */
   url?: string;
+  /** The program's advice on finding the gateway's address while `url` is absent. */
+  urlHint?: string;
   namespace?: string;
   /** False before the first deployment (state read from config). */
   deployed: boolean;
@@ -26,7 +28,8 @@ export async function readLiveState(stack: StackOps): Promise<LiveState> {
       active,
       idle: otherColour(active),
       images: imagesFrom(outputs.images),
-      url: typeof outputs.url === "string" ? outputs.url : undefined,
+      url: typeof outputs.url === "string" && outputs.url ? outputs.url : undefined,
+      urlHint: typeof outputs.urlHint === "string" ? outputs.urlHint : undefined,
       namespace: typeof outputs.namespace === "string" ? outputs.namespace : undefined,
       deployed: true,
     };
@@ -58,11 +61,17 @@ export function describeLive(live: LiveState): string {
   return `${live.active} live (${image(live.active)}), ${live.idle} idle (${image(live.idle)})${source}`;
 }
 
-/** The gateway's base URL, which the smoke tests go through. */
-export async function gatewayUrl(stack: StackOps): Promise<string> {
-  const url = (await stack.outputs()).url;
-  if (typeof url !== "string" || !url) throw new Error("the stack has no url output (the gateway's base URL)");
-  return url;
+/** The gateway's base URL the smoke tests go through: the override if given, else the stack's `url` output. */
+export function gatewayUrl(live: LiveState, override: string | undefined): string {
+  const url = override ?? live.url;
+  if (url) return url;
+  const find =
+    live.urlHint ??
+    `find the gateway's address with: kubectl get gateway -n ${live.namespace ?? "<namespace>"} -o jsonpath='{.items[0].status.addresses[0].value}'`;
+  throw new Error(
+    `the stack has no url output (the gateway's base URL) and none was given; ${find}; ` +
+      "then pass --url http://<address> or set MOON_GATEWAY_URL",
+  );
 }
 
 function colourOrThrow(value: unknown, source: string): Colour {

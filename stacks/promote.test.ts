@@ -36,6 +36,21 @@ describe("promote", () => {
     expect(lines.at(-1)).toBe("Traffic stays on blue.");
   });
 
+  it("stops before asking when the stack has no url output and none is given, and uses one given", async () => {
+    world.stack.url = undefined;
+    const questions: string[] = [];
+    const missing = world.context({ confirm: async (question) => (questions.push(question), true) });
+
+    expect(await promote(missing.ctx)).toBe(false);
+
+    expect(questions).toEqual([]);
+    expect(world.stack.ups).toBe(0);
+    expect(missing.lines.join("\n")).toMatch(/✗ read the gateway URL: the stack has no url output .*--url/);
+
+    expect(await promote(world.context({ gatewayUrl: world.gateway.url }).ctx)).toBe(true);
+    expect(await world.liveColour()).toBe("green");
+  });
+
   it("refuses when the idle colour has never been deployed", async () => {
     await world.close();
     world = await startWorld({ config: { activeColor: "blue", "images.blue": "moon:v1" } });

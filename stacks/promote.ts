@@ -12,9 +12,9 @@ export async function promote(ctx: FlowContext): Promise<boolean> {
       const live = await log.step("read the live colours", () => readLiveState(stack), describeLive);
       const { active, idle } = live;
       if (!live.deployed || !live.images[idle]) throw new Error(`${idle} has no deployed image to promote`);
+      const url = await log.step("read the gateway URL", async () => gatewayUrl(live, ctx.gatewayUrl), (found) => found);
       await confirmOrStop(ctx, `Move traffic on stack ${stack.name} from ${active} to ${idle} (${live.images[idle]})?`);
       outcome.text = `Traffic stays on ${active}.`;
-      const url = await log.step("read the gateway URL", () => gatewayUrl(stack), (found) => found);
       await cutOver(ctx, url, active, idle, outcome);
     });
     log.report(`Promote on ${stack.name} succeeded.`, outcome.text);

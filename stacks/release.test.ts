@@ -140,6 +140,30 @@ describe("release", () => {
     expect(lines.join("\n")).toMatch(/being updated by someone else/);
   });
 
+  it("stops before changing anything when the stack has no url output and none is given", async () => {
+    world.stack.url = undefined;
+    const { ctx, lines } = world.context();
+
+    expect(await release(ctx, "moon:v2")).toBe(false);
+
+    expect(world.stack.ups).toBe(0);
+    expect(world.stack.previews).toBe(0);
+    expect(world.stack.config.get("images.green")).toBe("moon:v0");
+    const output = lines.join("\n");
+    expect(output).toMatch(/the stack has no url output .*run `pulumi up --refresh`.*pass --url http:\/\/<address> or set MOON_GATEWAY_URL/);
+    expect(lines.at(-1)).toBe("Nothing was changed.");
+  });
+
+  it("smoke-tests through the given gateway URL when the stack has no url output", async () => {
+    world.stack.url = undefined;
+    const { ctx } = world.context({ gatewayUrl: world.gateway.url });
+
+    expect(await release(ctx, "moon:v2")).toBe(true);
+
+    expect(await world.liveColour()).toBe("green");
+    expect(world.green.requests).toContain("POST /agents");
+  });
+
   it("prefers the deployed colours over a stale config in this checkout", async () => {
     // As on a fresh CI checkout after an earlier release: the committed file still says blue.
     expect(await release(world.context().ctx, "moon:v2")).toBe(true);

@@ -14,6 +14,8 @@ export async function release(ctx: FlowContext, image: string): Promise<boolean>
     await withLock(ctx, async () => {
       const live = await log.step("read the live colours", () => readLiveState(stack), describeLive);
       const { active, idle } = live;
+      // A deployed stack without a gateway URL would fail only after deploying: say so before changing anything.
+      if (live.deployed) gatewayUrl(live, ctx.gatewayUrl);
       const previousIdleImage = live.images[idle];
 
       await log.step(`set images.${idle} to ${image}`, async () => {
@@ -39,7 +41,8 @@ export async function release(ctx: FlowContext, image: string): Promise<boolean>
       await log.step(`deploy ${image} to ${idle}`, () => stack.up((line) => log.detail(line)));
       outcome.text = `Traffic stays on ${active}; ${idle} runs ${image} for inspection.`;
 
-      const url = await log.step("read the gateway URL", () => gatewayUrl(stack), (found) => found);
+      const readUrl = async () => gatewayUrl(await readLiveState(stack), ctx.gatewayUrl);
+      const url = await log.step("read the gateway URL", readUrl, (found) => found);
       await cutOver(ctx, url, active, idle, outcome);
       outcome.text = `Released ${image}: ${idle} is live; ${active} keeps ${live.images[active] ?? "no image"} for a rollback.`;
     });

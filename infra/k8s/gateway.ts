@@ -23,6 +23,13 @@ export const proxyPodLabels = (namespace: string) => ({
   "gateway.envoyproxy.io/owning-gateway-namespace": namespace,
 });
 export const tlsSecretName = (namespace: string) => `${namespace}-tls`;
+/** Where Envoy Gateway reports the address of the proxies' Service: an IP or a load balancer's hostname. */
+const addressPath = "{.status.addresses[0].value}";
+
+/** The part of a Gateway's status (Gateway API v1) the program reads. */
+interface GatewayStatus {
+  addresses?: { type?: string; value: string }[];
+}
 
 /**
  * Envoy Gateway from its Helm chart, an EnvoyProxy shaping the proxies' Service for the platform, a
@@ -32,6 +39,13 @@ export class GatewayInstall extends pulumi.ComponentResource {
   readonly gateway: k8s.apiextensions.CustomResource;
   /** Listener routes attach to: HTTPS when there is a domain, else plain HTTP. */
   readonly listener: "http" | "https";
+  /**
+   * Base URL clients use: `https://<domain>`, else the platform's own (local: a port-forward), else
+   * `http://<address the Gateway reports>`; undefined while the Gateway has no address.
+   */
+  readonly url: pulumi.Output<string | undefined>;
+  /** How to get the address by hand; set only while `url` is undefined. */
+  readonly urlHint: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: GatewayInstallArgs, opts?: pulumi.ComponentResourceOptions) {
     super("moon:k8s:GatewayInstall", name, {}, opts);
@@ -117,13 +131,30 @@ export class GatewayInstall extends pulumi.ComponentResource {
           name: gatewayName,
           namespace: args.namespace,
           labels,
-          ...(args.certIssuer ? { annotations: { "cert-manager.io/cluster-issuer": args.certIssuer } } : {}),
+          annotations: {
+            // The first `up` waits for the load balancer, so its address is in the status read back.
+            "pulumi.com/waitFor": `jsonpath=${addressPath}`,
+            ...(args.certIssuer ? { "cert-manager.io/cluster-issuer": args.certIssuer } : {}),
+          },
         },
         spec: { gatewayClassName: gatewayClass.metadata.name, listeners },
+        // The SDK exposes only the properties it was given; naming `status` exposes what the provider reads back.
+        status: undefined,
       },
       afterRelease,
     );
 
-    this.registerOutputs({ gateway: this.gateway.metadata.name, release: release.status });
+    const { status } = this.gateway as k8s.apiextensions.CustomResource & { status: pulumi.Output<GatewayStatus | undefined> };
+    const address = status.apply((reported) => reported?.addresses?.[0]?.value);
+    const fixedUrl = args.domain ? `https://${args.domain}` : args.facts.url;
+    this.url = fixedUrl ? pulumi.output(fixedUrl) : address.apply((value) => (value ? `http://${value}` : undefined));
+    this.urlHint = pulumi.all([this.url, args.namespace]).apply(([url, namespace]) =>
+      url
+        ? undefined
+        : "the Gateway has no address yet: once its load balancer is up, run `pulumi up --refresh` to fill the url output, " +
+          `or read it with: kubectl get gateway -n ${namespace} ${gatewayName} -o jsonpath='${addressPath}'`,
+    );
+
+    this.registerOutputs({ gateway: this.gateway.metadata.name, release: release.status, url: this.url });
   }
 }

@@ -13,6 +13,10 @@ export const fakeOutputs: Record<string, (args: MockResourceArgs) => Record<stri
   "kubernetes:helm.sh/v3:Release": ({ name, inputs }) => ({
     status: { name, namespace: inputs["namespace"], status: "deployed", version: inputs["version"] },
   }),
+  // Envoy Gateway's report once the proxies' load balancer exists (an NLB hostname on EKS, an IP on DO).
+  "kubernetes:gateway.networking.k8s.io/v1:Gateway": () => ({
+    status: { addresses: [{ type: "Hostname", value: "gateway.lb.fake" }] },
+  }),
   "random:index/randomString:RandomString": ({ inputs }) => ({ result: "x".repeat(Number(inputs["length"] ?? 8)) }),
   // eks: remote components are single resources here; these are the outputs the platform reads.
   "awsx:ec2:Vpc": ({ name }) => ({

@@ -22,16 +22,19 @@ export class MemoryStack implements StackOps {
   afterPreview: () => void = () => {};
   /** Called after each successful up, with what is now deployed. */
   onDeployed: (stack: MemoryStack) => void = () => {};
+  /** The gateway's address as the `url` output; undefined plays a gateway with no address yet. */
+  url: string | undefined;
   ups = 0;
   previews = 0;
   private updating = false;
 
   constructor(
     readonly name: string,
-    readonly url: string,
+    url: string,
     config: Record<string, string>,
     private readonly upMs = 5,
   ) {
+    this.url = url;
     for (const [key, value] of Object.entries(config)) this.config.set(key, value);
   }
 
@@ -107,7 +110,7 @@ export class MemoryStack implements StackOps {
     return {
       activeColor: active,
       idleColor: active === "blue" ? "green" : "blue",
-      url: this.url,
+      ...(this.url ? { url: this.url } : { urlHint: "the Gateway has no address yet: run `pulumi up --refresh`" }),
       namespace: "moon",
       images: Object.fromEntries(colours.map((colour) => [colour, this.deployed?.config.get(`images.${colour}`)])),
     };
