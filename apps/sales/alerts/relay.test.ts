@@ -11,19 +11,10 @@ let h: SalesHarness;
 let notification: StartedService;
 
 beforeAll(async () => {
-  h = await startSales();
-  notification = await startTestService(notificationService, h.db.url, { NOTIFY_POLL_MS: "50" });
-  // Point this harness's relay at the notification service by restarting it with the real URL.
-  await h.service.shutdown("re-pointing the relay");
-  h.service = await startTestService((await import("../service.js")).salesService, h.db.url, {
-    NOTIFICATION_URL: notification.url,
-    NOTIFICATION_API_KEY: "test-integration-key-0123456789",
-    ALERT_POLL_MS: "50",
-    ALERT_RETRY_BASE_MS: "50",
+  h = await startSales(async (db) => {
+    notification = await startTestService(notificationService, db.url, { NOTIFY_POLL_MS: "50" });
+    return { NOTIFICATION_URL: notification.url };
   });
-  const { client } = await import("../../../test/services.js");
-  h.admin = client(h.service.url, "admin");
-  h.integration = client(h.service.url, "integration");
 });
 afterAll(async () => {
   await notification?.shutdown("done");

@@ -17,9 +17,13 @@ export interface SalesHarness {
 /** Nothing listens on this port: alerts stay in the outbox unless a test points the relay elsewhere. */
 export const nowhere = "http://127.0.0.1:9";
 
-export async function startSales(env: Record<string, string> = {}): Promise<SalesHarness> {
+/** `env` may depend on the database, e.g. to start a notification service on it first. */
+export async function startSales(
+  env: Record<string, string> | ((db: TestDatabase) => Promise<Record<string, string>>) = {},
+): Promise<SalesHarness> {
   const db = await freshDatabase();
   await seedAgentData(db.handle);
+  const extra = typeof env === "function" ? await env(db) : env;
   const service = await startTestService(salesService, db.url, {
     NOTIFICATION_URL: nowhere,
     NOTIFICATION_API_KEY: "test-integration-key-0123456789",
@@ -27,7 +31,7 @@ export async function startSales(env: Record<string, string> = {}): Promise<Sale
     ALERT_RETRY_BASE_MS: "50",
     ALERT_RETRY_MAX_MS: "200",
     DB_POOL_SIZE: "20",
-    ...env,
+    ...extra,
   });
   return {
     db,
