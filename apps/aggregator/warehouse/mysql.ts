@@ -8,6 +8,7 @@ export const mysqlDialect: Dialect = {
   // DATETIME, not TIMESTAMP: stored as written, whatever the session's time zone.
   timestamp: "DATETIME(3)",
   varchar: (chars) => `VARCHAR(${chars})`,
+  dropTemporaryTable: (name) => `DROP TEMPORARY TABLE ${name}`,
   // mysql2 inlines values client-side; this only bounds a statement's size (~120 B a value, far under
   // max_allowed_packet).
   maxParams: 60_000,

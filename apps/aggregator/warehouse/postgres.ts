@@ -12,6 +12,7 @@ export const postgresDialect: Dialect = {
   name: "postgres",
   timestamp: "TIMESTAMP",
   varchar: (chars) => `VARCHAR(${chars})`,
+  dropTemporaryTable: (name) => `DROP TABLE ${name}`,
   maxParams,
 };
 
