@@ -3,6 +3,7 @@
 //     vs 50 concurrent single-row autocommit INSERTs of the same row shape with mysql2;
 //   POST /sales/batch (1,000 sales a request) rows/s vs raw 1,000-row INSERTs.
 // Goals: single >= 0.5 of raw with p99 < 50 ms; batch >= 0.5 of raw; service RSS < 150 MB.
+// Also measured: the server's rate for a POST refused at validation, the most any POST can reach.
 import { execFileSync } from "node:child_process";
 import mysql from "mysql2/promise";
 import { connect } from "../apps/db/client.js";
@@ -114,6 +115,15 @@ export async function run(args: string[]): Promise<void> {
     NODE_OPTIONS: imageNodeOptions(),
   });
   const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+  // The same server's HTTP ceiling: a POST it refuses at validation (auth, JSON, schema; no database).
+  const ceiling = await load({
+    url: "http://127.0.0.1:18001/sales",
+    method: "POST",
+    headers,
+    connections,
+    durationSeconds: seconds,
+    body: () => JSON.stringify({ ...nextSale("BAD"), amount: "not money" }),
+  });
   const single = await load({
     url: "http://127.0.0.1:18001/sales",
     method: "POST",
@@ -140,6 +150,8 @@ export async function run(args: string[]): Promise<void> {
     ["POST /sales p99 ms", `${single.p99Ms} (goal < 50)`],
     ["POST /sales errors / non-2xx", `${single.errors} / ${single.non2xx}`],
     ["ratio POST /sales / raw", `${ratio(single.requestsPerSecond, raw.rowsPerSecond)} (goal >= 0.5)`],
+    ["HTTP ceiling: POST /sales refused by validation req/s", Math.round(ceiling.requestsPerSecond)],
+    ["ratio POST /sales / HTTP ceiling", ratio(single.requestsPerSecond, ceiling.requestsPerSecond)],
     [`raw ${batchSize}-row INSERT rows/s (${batchConnections} conns)`, Math.round(rawBatch.rowsPerSecond)],
     [`POST /sales/batch rows/s (${batchConnections} conns)`, Math.round(batch.requestsPerSecond * batchSize)],
     ["POST /sales/batch p99 ms", batch.p99Ms],
