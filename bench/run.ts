@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 
 const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   agent: () => import("./agent.js"),
+  aggregator: () => import("./aggregator.js"),
   sales: () => import("./sales.js"),
 };
 

@@ -85,8 +85,33 @@ async function stopAll(exitCode: number): Promise<void> {
   process.exit(exitCode);
 }
 
+// --- The aggregator on a schedule (an hourly CronJob in the cluster) -------------------------------
+const WAREHOUSE_URL = process.env.WAREHOUSE_URL ?? "mysql://root@127.0.0.1:3306/moon_warehouse";
+const AGGREGATE_INTERVAL_SECONDS = Number(process.env.AGGREGATE_INTERVAL_SECONDS ?? 60);
+
+/** Runs the aggregator now, then again each interval after a run ends, so runs never overlap. */
+async function scheduleAggregator(): Promise<void> {
+  if (!(AGGREGATE_INTERVAL_SECONDS >= 1)) throw new Error("AGGREGATE_INTERVAL_SECONDS must be a number of seconds >= 1");
+  if (WAREHOUSE_URL.startsWith("mysql:")) await createMysqlDatabase(WAREHOUSE_URL);
+  const runOnce = () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "apps/main.ts", "aggregator"], {
+      stdio: "inherit",
+      env: { ...process.env, DATABASE_URL, WAREHOUSE_URL },
+    });
+    children.push(child);
+    child.on("exit", () => {
+      children.splice(children.indexOf(child), 1);
+      if (!stopping) setTimeout(runOnce, AGGREGATE_INTERVAL_SECONDS * 1000);
+    });
+  };
+  runOnce();
+  console.log(`[dev] aggregator: every ${AGGREGATE_INTERVAL_SECONDS}s into ${WAREHOUSE_URL.replace(/\/\/[^@]*@/, "//")}`);
+}
+// ----------------------------------------------------------------------------------------------------
+
 await prepareDatabase();
 for (const program of programs) children.push(start(program));
+await scheduleAggregator();
 process.on("SIGINT", () => void stopAll(0));
 process.on("SIGTERM", () => void stopAll(0));
 
