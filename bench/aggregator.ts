@@ -277,7 +277,7 @@ export async function run(args: string[]): Promise<void> {
 
   const seeds = await seedsApproach(sourceUrl, warehouseUrl, seedsSample);
 
-  report(`Aggregator, ${sales.toLocaleString("en")} sales, ${warehouseKind} warehouse (same server as the source)`, [
+  report(`Aggregator, ${sales.toLocaleString("en")} sales, ${warehouseKind} warehouse (same machine as the source)`, [
     ["generated in", `${seconds(generateMs)} (+${newSales.toLocaleString("en")} new sales in ${seconds(newSalesMs)})`],
     ["rows written by a full run", `${full.rowsWritten.toLocaleString("en")} (facts and one snapshot)`],
     ["floor: daily + notification GROUP BYs", seconds(floorMs)],
