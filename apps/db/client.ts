@@ -62,6 +62,9 @@ export function poolOptions(url: string, options: DbOptions = {}): mysql.PoolOpt
 
 export function connect(url: string, options: DbOptions = {}): DbHandle {
   const pool = mysql.createPool(poolOptions(url, options));
+  // Timestamps are read and written as UTC (timezone "Z"); the session must agree, or column
+  // defaults such as CURRENT_TIMESTAMP(3) read back shifted on a server in another time zone.
+  pool.pool.on("connection", (conn) => conn.query("SET time_zone = '+00:00'"));
   const db = drizzle(pool, { schema, mode: "default" });
   return {
     db,
