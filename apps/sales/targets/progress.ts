@@ -48,40 +48,52 @@ const reached = (achievedCents: bigint, target: Target, milestone: number) =>
   achievedCents * 100n >= toCents(target.amount) * BigInt(milestone);
 
 /**
- * Adds the deltas to the running totals and records an alert for every milestone a total crossed
- * upwards. Each total is updated under its row lock, so the crossings of one (target, period) are
+ * Adds the deltas (in event order) to the running totals and records an alert for every milestone
+ * a total crossed upwards. Each total is updated under its row lock, so the crossings of one (target, period) are
  * seen one transaction at a time; the unique key on target_alerts makes a re-crossing after a
  * correction a no-op. Returns how many alerts were raised.
  */
 export async function applyDeltas(tx: Tx, deltas: Delta[], agentNames: ReadonlyMap<string, string>): Promise<number> {
+  if (deltas.length === 0) return 0;
   const changes = mergeDeltas(deltas);
-  if (changes.length === 0) return 0;
-  await tx.execute(sql`
-    INSERT INTO target_progress (target_id, period_start, achieved)
-    VALUES ${sql.join(changes.map((d) => sql`(${d.target.id}, ${d.periodStart}, ${fromCents(d.cents)})`), sql`, `)}
-    ON DUPLICATE KEY UPDATE achieved = achieved + VALUES(achieved)`);
+  if (changes.length > 0) {
+    await tx.execute(sql`
+      INSERT INTO target_progress (target_id, period_start, achieved)
+      VALUES ${sql.join(changes.map((d) => sql`(${d.target.id}, ${d.periodStart}, ${fromCents(d.cents)})`), sql`, `)}
+      ON DUPLICATE KEY UPDATE achieved = achieved + VALUES(achieved)`);
+  }
+  // Every (target, period) the events touched, also those whose changes cancelled out.
+  const touched = [...new Map(deltas.map((d) => [`${d.target.id}|${d.periodStart}`, d])).values()];
   const totals = await rows<{ target_id: number; period_start: string; achieved: string }>(
     tx,
     sql`SELECT target_id, period_start, achieved FROM target_progress WHERE ${sql.join(
-      changes.map((d) => sql`(target_id = ${d.target.id} AND period_start = ${d.periodStart})`),
+      touched.map((d) => sql`(target_id = ${d.target.id} AND period_start = ${d.periodStart})`),
       sql` OR `,
     )}`,
   );
-  const totalOf = new Map(totals.map((t) => [`${t.target_id}|${t.period_start}`, t.achieved]));
+  const totalOf = new Map(totals.map((t) => [`${t.target_id}|${t.period_start}`, toCents(t.achieved)]));
 
-  const alerts = changes.flatMap((d) => {
-    const achieved = totalOf.get(`${d.target.id}|${d.periodStart}`)!;
-    const after = toCents(achieved);
-    const before = after - d.cents;
-    return d.target.milestones
-      .filter((m) => !reached(before, d.target, m) && reached(after, d.target, m))
+  const alerts = touched.flatMap(({ target, periodStart }) => {
+    const key = `${target.id}|${periodStart}`;
+    const mine = deltas.filter((e) => e.target.id === target.id && e.periodStart === periodStart);
+    const before = (totalOf.get(key) ?? 0n) - mine.reduce((sum, e) => sum + e.cents, 0n);
+    // Walk the events in order: a total that rose past a milestone and fell back within one batch
+    // (a sale moved in, then deleted) still crossed it, as the progress endpoint showed meanwhile.
+    let running = before;
+    let peak = before;
+    for (const e of mine) {
+      running += e.cents;
+      if (running > peak) peak = running;
+    }
+    return target.milestones
+      .filter((m) => !reached(before, target, m) && reached(peak, target, m))
       .map((m) => ({
-        targetId: d.target.id,
-        periodStart: d.periodStart,
+        targetId: target.id,
+        periodStart,
         milestone: m,
-        recipient: recipientOf(d.target),
+        recipient: recipientOf(target),
         type: alertType(m),
-        message: alertMessage(d.target, d.periodStart, m, achieved, d.target.scope === "agent" ? agentNames.get(d.target.key) : undefined),
+        message: alertMessage(target, periodStart, m, fromCents(peak), target.scope === "agent" ? agentNames.get(target.key) : undefined),
       }));
   });
   if (alerts.length === 0) return 0;
