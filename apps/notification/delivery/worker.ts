@@ -4,22 +4,18 @@ import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { notifications } from "../../db/schema/index.js";
 import type { Logger } from "../../http/logger.js";
-import { startPoller } from "../../http/poller.js";
+import { backoffMs, startPoller, type RetryPolicy } from "../../http/poller.js";
 import type { Worker } from "../../http/service.js";
 import { PermanentFailure, type Channel, type NotificationRow, type Send } from "./channels.js";
 
-export interface DeliveryConfig {
+export interface DeliveryConfig extends RetryPolicy {
   pollMs: number;
   maxAttempts: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
 }
 
 /** Longer than any channel's timeout; a worker that dies mid-delivery frees its rows after it. */
 const leaseMs = 60_000;
 const batchSize = 20;
-
-export const backoffMs = (attempts: number, c: DeliveryConfig) => Math.min(c.retryBaseMs * 2 ** Math.max(0, attempts - 1), c.retryMaxMs);
 
 export function startDelivery(db: Database, logger: Logger, channels: Record<Channel, Send>, config: DeliveryConfig): Worker {
   async function deliver(n: NotificationRow, token: string): Promise<void> {

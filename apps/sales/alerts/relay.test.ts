@@ -5,7 +5,7 @@ import type { StartedService } from "../../http/service.js";
 import { startTestService } from "../../../test/services.js";
 import { notificationService } from "../../notification/service.js";
 import { count, eventually, sale, startSales, type SalesHarness } from "../test/harness.js";
-import { backoffMs } from "./relay.js";
+import { backoffMs } from "../../http/poller.js";
 
 let h: SalesHarness;
 let notification: StartedService;
@@ -27,7 +27,7 @@ const alertOf = async (targetId: number) => {
 };
 
 test("backoff doubles from the base up to the cap", () => {
-  expect([1, 2, 3, 4, 10].map((n) => backoffMs(n, 100, 1000))).toEqual([100, 200, 400, 800, 1000]);
+  expect([1, 2, 3, 4, 10].map((n) => backoffMs(n, { retryBaseMs: 100, retryMaxMs: 1000 }))).toEqual([100, 200, 400, 800, 1000]);
 });
 
 test("a relay that sends again after a crash (before recording delivery) still makes one notification", async () => {

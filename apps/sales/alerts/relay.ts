@@ -3,18 +3,16 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import type { Logger } from "../../http/logger.js";
-import { startPoller } from "../../http/poller.js";
+import { backoffMs, startPoller, type RetryPolicy } from "../../http/poller.js";
 import type { Worker } from "../../http/service.js";
 import { rows } from "../db.js";
 import { dedupeKey } from "./compose.js";
 
-export interface RelayConfig {
+export interface RelayConfig extends RetryPolicy {
   notificationUrl: string;
   apiKey: string;
   channel: "log" | "webhook" | "email";
   pollMs: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
 }
 
 interface AlertRow {
@@ -35,10 +33,6 @@ const batchSize = 20;
 
 /** Answers that retrying cannot fix: the alert is marked FAILED (and logged) instead. */
 const permanent = new Set([400, 413, 415, 422]);
-
-export function backoffMs(attempts: number, baseMs: number, maxMs: number): number {
-  return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), maxMs);
-}
 
 export function startAlertRelay(db: Database, logger: Logger, config: RelayConfig): Worker {
   const endpoint = `${config.notificationUrl.replace(/\/$/, "")}/notifications`;
@@ -78,7 +72,7 @@ export function startAlertRelay(db: Database, logger: Logger, config: RelayConfi
     } catch (err) {
       failure = `notification service unreachable: ${(err as Error).message}`;
     }
-    const waitMs = backoffMs(attempts, config.retryBaseMs, config.retryMaxMs);
+    const waitMs = backoffMs(attempts, config);
     await db.execute(sql`
       UPDATE target_alerts SET attempts = ${attempts}, last_error = ${failure},
         next_attempt_at = NOW(3) + INTERVAL ${waitMs * 1000} MICROSECOND, lease_token = NULL WHERE ${owned}`);
