@@ -57,7 +57,9 @@ export async function aggregate(o: AggregateOptions): Promise<RunSummary> {
     const snapshotAt = sqlTimestamp(new Date(Math.max(Date.now(), last ? parseSqlTimestamp(last.snapshot_at).getTime() + 1 : 0)));
 
     source = await openSourceSnapshot(o.sourceUrl, { caCert: o.sourceCaCert });
-    const watermark = (await source.latestChange()) ?? last?.watermark ?? null;
+    // The source's clock, not the newest change seen: with no new sales, old changes leave the
+    // overlap window and a rerun recomputes nothing.
+    const watermark = await source.clock();
     const mode = o.full || !last ? "full" : "incremental";
     const days = mode === "full" ? undefined : await source.touchedDays(last!.watermark, o.overlapSeconds);
     const facts = await replaceFacts(wh, source, days, o.batchRows);

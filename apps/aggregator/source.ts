@@ -16,8 +16,11 @@ export interface Product {
 }
 
 export interface SourceSnapshot {
-  /** The newest change-log time this snapshot sees (UTC), or null when the log is empty. */
-  latestChange(): Promise<string | null>;
+  /**
+   * The source's clock as the snapshot opened (UTC): every change stamped before it that this
+   * snapshot cannot see yet is within the next run's overlap.
+   */
+  clock(): Promise<string>;
   /** Days with a logged change after `since` minus `overlapSeconds`; every logged day when `since` is null. */
   touchedDays(since: string | null, overlapSeconds: number): Promise<string[]>;
   /** fact_daily_sales rows for `days`, or for all days; streamed, never held in memory at once. */
@@ -52,9 +55,9 @@ export async function openSourceSnapshot(url: string, options: { caCert?: string
   const rows = async (sql: string, values: unknown[] = []) => (await c.query({ sql, values, rowsAsArray: true }))[0] as unknown[][];
 
   return {
-    async latestChange() {
-      const [[latest]] = (await rows("SELECT DATE_FORMAT(MAX(changed_at), '%Y-%m-%d %H:%i:%s.%f') FROM sale_changes")) as [[string | null]];
-      return latest;
+    async clock() {
+      const [[now]] = (await rows("SELECT DATE_FORMAT(NOW(6), '%Y-%m-%d %H:%i:%s.%f')")) as [[string]];
+      return now;
     },
     async touchedDays(since, overlapSeconds) {
       const result = since
