@@ -122,15 +122,22 @@ export async function recordSales(db: Database, book: TargetBook, inputs: NewSal
       [...new Set(inputs.map((s) => s.productCode))],
     );
 
-    // The first valid occurrence of each saleRef is the candidate; later ones are replays of it.
+    // A saleRef already recorded is answered from the stored sale (200 or 409), whatever became of
+    // its agent or product since: a core system's retry must not turn into a refusal.
+    const stored = new Map<string, SaleRow>();
+    for (const row of await tx.select().from(sales).where(inArray(sales.saleRef, [...new Set(inputs.map((s) => s.saleRef))]))) {
+      stored.set(row.saleRef, row);
+    }
+
+    // The first valid occurrence of each new saleRef is the candidate; later ones are replays of it.
     const firstIndex = new Map<string, number>();
     for (const [i, input] of inputs.entries()) {
+      if (stored.has(input.saleRef)) continue;
       const refused = await refusal(tx, agents.get(input.agentCode), input.agentCode, input.productCode);
       if (refused) outcomes[i] = refused;
       else if (!firstIndex.has(input.saleRef)) firstIndex.set(input.saleRef, i);
     }
 
-    const stored = new Map<string, SaleRow>();
     // The application's clock stamps the rows, so the response needs no read-back of them.
     const now = new Date();
     const rowOf = (i: number): SaleRow => {
@@ -163,7 +170,10 @@ export async function recordSales(db: Database, book: TargetBook, inputs: NewSal
         // Another request committed some of these refs: they become replays, the rest are retried.
         const existing = await tx.select().from(sales).where(inArray(sales.saleRef, batch.map((r) => r.saleRef)));
         for (const row of existing) stored.set(row.saleRef, row);
+        const before = pending.length;
         pending = pending.filter((i) => !stored.has(inputs[i]!.saleRef));
+        // A duplicate the lookup cannot name would otherwise retry forever.
+        if (pending.length === before) throw err;
       }
     }
 

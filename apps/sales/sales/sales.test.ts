@@ -28,6 +28,28 @@ describe("POST /sales", () => {
     expect(await count(h, "sale_changes", `sale_id = ${stored.id}`)).toBe(1);
   });
 
+  test("saleRefs that differ only in letter case are different sales", async () => {
+    const upper = sale({ saleRef: `CASE-${process.pid}-A` });
+    const lower = sale({ saleRef: `case-${process.pid}-a` });
+    expect((await h.integration.call("POST", "/sales", upper)).status).toBe(201);
+    expect((await h.integration.call("POST", "/sales", lower)).status).toBe(201);
+    const batch = await h.integration.call("POST", "/sales/batch", { sales: [sale({ saleRef: `Mixed-${process.pid}` }), sale({ saleRef: `mixed-${process.pid}` })] });
+    expect((await batch.json()).results.map((r: { status: number }) => r.status)).toEqual([201, 201]);
+  });
+
+  test("a retry of a recorded sale answers 200 even after the agent lost the product", async () => {
+    const body = sale({ productCode: "LIFE-BASIC" });
+    await h.db.handle.pool.query("INSERT IGNORE INTO agent_products (agent_code, product_code) VALUES ('AGT004', 'LIFE-BASIC')");
+    const first = await h.integration.call("POST", "/sales", body);
+    expect(first.status).toBe(201);
+    await h.db.handle.pool.query("DELETE FROM agent_products WHERE agent_code = 'AGT004' AND product_code = 'LIFE-BASIC'");
+    const retry = await h.integration.call("POST", "/sales", body);
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toEqual(await first.json());
+    expect((await h.integration.call("POST", "/sales", { ...body, amount: "2.00" })).status).toBe(409);
+    expect((await h.integration.call("POST", "/sales", sale({ productCode: "LIFE-BASIC" }))).status).toBe(422);
+  });
+
   test("keeps a branch the core system gives", async () => {
     const res = await h.integration.call("POST", "/sales", sale({ branch: "Kandy" }));
     expect(await res.json()).toMatchObject({ branch: "Kandy", team: "Alpha" });
