@@ -86,7 +86,8 @@ async function stopAll(exitCode: number): Promise<void> {
 }
 
 // --- The aggregator on a schedule (an hourly CronJob in the cluster) -------------------------------
-const WAREHOUSE_URL = process.env.WAREHOUSE_URL ?? "mysql://root@127.0.0.1:3306/moon_warehouse";
+/** By default a second database on the same server as DATABASE_URL. */
+const WAREHOUSE_URL = process.env.WAREHOUSE_URL ?? Object.assign(new URL(DATABASE_URL), { pathname: "/moon_warehouse" }).toString();
 const AGGREGATE_INTERVAL_SECONDS = Number(process.env.AGGREGATE_INTERVAL_SECONDS ?? 60);
 
 /** Runs the aggregator now, then again each interval after a run ends, so runs never overlap. */
@@ -110,10 +111,15 @@ async function scheduleAggregator(): Promise<void> {
 // ----------------------------------------------------------------------------------------------------
 
 await prepareDatabase();
-for (const program of programs) children.push(start(program));
-await scheduleAggregator();
 process.on("SIGINT", () => void stopAll(0));
 process.on("SIGTERM", () => void stopAll(0));
+for (const program of programs) children.push(start(program));
+try {
+  await scheduleAggregator();
+} catch (err) {
+  console.error(`[dev] cannot start the aggregator: ${(err as Error).message}`);
+  await stopAll(1);
+}
 
 const key = process.env.API_KEYS ? "(from your API_KEYS)" : devKeys.admin;
 console.log(
