@@ -110,6 +110,11 @@ const eks = z.strictObject({
     .prefault({}),
   /** Who may reach the Kubernetes API endpoint from outside the VPC. */
   apiAllowedCidrs: z.array(cidr).min(1, "must list at least one CIDR").default(["0.0.0.0/0"]),
+  /**
+   * IAM roles or users given cluster-admin through EKS access entries, besides whoever creates the
+   * cluster: the CI role that runs releases belongs here, or it cannot preview the workloads.
+   */
+  adminPrincipalArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, "must be an IAM role or user ARN")).default([]),
   nodes: z
     .strictObject({
       instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as t3.medium").default("t3.medium"),

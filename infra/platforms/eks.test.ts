@@ -60,6 +60,20 @@ describe("eks network and nodes", () => {
     expect(cluster["upgradePolicy"]).toEqual({ supportType: "STANDARD" });
     expect(cluster["privateSubnetIds"]).toEqual(["moon-eks-private-1", "moon-eks-private-2", "moon-eks-private-3"]);
     expect(cluster["publicSubnetIds"]).toEqual(["moon-eks-public-1", "moon-eks-public-2", "moon-eks-public-3"]);
+    // NetworkPolicies are only enforced by the VPC CNI when turned on.
+    expect(cluster["useDefaultVpcCni"]).toBe(false);
+    expect(cluster["vpcCniOptions"]).toMatchObject({ enableNetworkPolicy: true });
+  });
+
+  it("gives the configured principals (the CI role) cluster-admin through access entries", async () => {
+    const arn = "arn:aws:iam::123456789012:role/github-release";
+    const withCi = await render({ stack: "eks", set: { "eks.adminPrincipalArns[0]": arn } });
+    expect(onlyOne(withCi, "eks:index:Cluster")["accessEntries"]).toEqual({
+      "admin-1": {
+        principalArn: arn,
+        accessPolicies: { admin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } } },
+      },
+    });
   });
 
   it("places the managed nodes in the private subnets only, sized from config", () => {

@@ -33,16 +33,20 @@ export interface EngineConfig {
 
 const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
 
-function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
-  const [head, ...rest] = path as [string, ...string[]];
+/** `a.b[0].c` -> ["a", "b", 0, "c"], as `pulumi config set --path` reads it. */
+const pathSegments = (path: string): Array<string | number> =>
+  [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
+
+function setPath(target: Record<string | number, unknown>, path: Array<string | number>, value: unknown): void {
+  const [head, ...rest] = path as [string | number, ...Array<string | number>];
   if (rest.length === 0) {
     target[head] = value;
     return;
   }
   const child = target[head];
-  const next = typeof child === "object" && child !== null ? (child as Record<string, unknown>) : {};
+  const next = typeof child === "object" && child !== null ? (child as Record<string | number, unknown>) : typeof rest[0] === "number" ? [] : {};
   target[head] = next;
-  setPath(next, rest, value);
+  setPath(next as Record<string | number, unknown>, rest, value);
 }
 
 const isEncrypted = (value: unknown) => typeof value === "object" && value !== null && "secure" in value;
@@ -67,12 +71,12 @@ export function stackConfig({ stack, root, set = {}, unset = [] }: StackConfigIn
     else delete values[key];
   }
   for (const [path, value] of Object.entries(set)) {
-    const [top, ...rest] = path.split(".") as [string, ...string[]];
+    const [top, ...rest] = pathSegments(path) as [string, ...Array<string | number>];
     const key = qualify(top);
     if (rest.length === 0) values[key] = value;
     else {
       const current = values[key];
-      values[key] = typeof current === "object" && current !== null ? structuredClone(current) : {};
+      values[key] = typeof current === "object" && current !== null ? structuredClone(current) : typeof rest[0] === "number" ? [] : {};
       setPath(values[key] as Record<string, unknown>, rest, value);
     }
   }

@@ -50,6 +50,21 @@ export function eksCluster(
       publicAccessCidrs: settings.apiAllowedCidrs,
       // Extended support costs six times the standard hourly rate: upgrade instead.
       upgradePolicy: { supportType: "STANDARD" },
+      // The VPC CNI enforces NetworkPolicies only when asked; without this the deny-by-default
+      // policies of infra/k8s would be accepted and silently ignored.
+      useDefaultVpcCni: false,
+      vpcCniOptions: { enableNetworkPolicy: true },
+      accessEntries: Object.fromEntries(
+        settings.adminPrincipalArns.map((principalArn, i) => [
+          `admin-${i + 1}`,
+          {
+            principalArn,
+            accessPolicies: {
+              admin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } },
+            },
+          },
+        ]),
+      ),
     },
     opts,
   );

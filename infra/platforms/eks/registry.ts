@@ -12,6 +12,8 @@ export function eksRegistry(settings: EksSettings["registry"], opts: pulumi.Comp
     {
       name: settings.name,
       imageTagMutability: "IMMUTABLE",
+      // `pulumi destroy` would otherwise stop at a repository that still holds release images.
+      forceDelete: true,
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfigurations: [{ encryptionType: "AES256" }],
     },
