@@ -66,7 +66,19 @@ const apiKeys = z
         ctx.addIssue({ code: "custom", message: `entry ${i + 1} (${role}) has a key shorter than 16 characters` });
       }
     });
+    if (entries.length > 0 && !entries.some((e) => e.startsWith("integration:") || e.startsWith("admin:"))) {
+      ctx.addIssue({ code: "custom", message: "must hold an integration or admin key: sales hands alerts to the notification service with it" });
+    }
   });
+
+/** The key sales presents to the notification service: the first integration key, else the first admin key. */
+export function notificationKeyOf(apiKeys: string): string {
+  const entries = apiKeys.split(",").map((s) => s.trim());
+  const pick = (role: string) => entries.find((e) => e.startsWith(`${role}:`))?.slice(role.length + 1);
+  const key = pick("integration") ?? pick("admin");
+  if (!key) throw new Error("apiKeys holds no integration or admin key");
+  return key;
+}
 
 const hostname = z
   .string()

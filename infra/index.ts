@@ -80,7 +80,7 @@ export default async function program(): Promise<Record<string, pulumi.Input<unk
     const notificationUrl = `http://${serviceName("notification", colour)}:${appService("notification").port}`;
     const extraEnv = {
       agent: [],
-      sales: [{ name: "NOTIFICATION_URL", value: notificationUrl }],
+      sales: [{ name: "NOTIFICATION_URL", value: notificationUrl }, ...foundation.env("NOTIFICATION_API_KEY")],
       notification: foundation.env("NOTIFY_WEBHOOK_URL", "SMTP_URL"),
     };
     for (const service of appServices) {

@@ -183,7 +183,16 @@ describe("workload hygiene", () => {
     for (const colour of ["blue", "green"]) {
       const [c] = (named(objects, "Deployment", `sales-${colour}`)["spec"] as any).template.spec.containers;
       expect(c.env).toContainEqual({ name: "NOTIFICATION_URL", value: `http://notification-${colour}:8002` });
+      // The key sales presents to notification comes from the Secret, never in clear.
+      expect(c.env).toContainEqual({ name: "NOTIFICATION_API_KEY", valueFrom: { secretKeyRef: { name: "credentials", key: "NOTIFICATION_API_KEY" } } });
     }
+  });
+
+  it("hands sales the first integration key, else an admin key, and refuses apiKeys with neither", async () => {
+    const { notificationKeyOf } = await import("./config.js");
+    expect(notificationKeyOf("viewer:v-0123456789abcdef,admin:a-0123456789abcdef,integration:i-0123456789abcdef")).toBe("i-0123456789abcdef");
+    expect(notificationKeyOf("viewer:v-0123456789abcdef,admin:a-0123456789abcdef")).toBe("a-0123456789abcdef");
+    await expect(render({ stack: "local", set: { apiKeys: "viewer:v-0123456789abcdef" } })).rejects.toThrow(/apiKeys: must hold an integration or admin key/);
   });
 
   it("gates each colour's services on its own migration Job", () => {
@@ -307,7 +316,7 @@ describe("secrets", () => {
     expect(secretResources).toHaveLength(2);
     for (const r of secretResources) expect(holdsSecret(r.inputs["stringData"]), r.name).toBe(true);
     const credentials = named(objects, "Secret", "credentials");
-    expect(Object.keys(credentials["stringData"] as object).sort()).toEqual(["API_KEYS", "DATABASE_URL", "WAREHOUSE_URL"]);
+    expect(Object.keys(credentials["stringData"] as object).sort()).toEqual(["API_KEYS", "DATABASE_URL", "NOTIFICATION_API_KEY", "WAREHOUSE_URL"]);
     expect((credentials["stringData"] as any).DATABASE_URL).toBe("mysql://moon:fake-password-mysql-app@mysql.moon-data.svc.cluster.local:3306/moon");
   });
 

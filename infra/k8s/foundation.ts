@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseFacts } from "../platforms/platform.js";
 import { partOf } from "./apps.js";
+import { notificationKeyOf } from "../config.js";
 
 export interface FoundationArgs {
   namespace: string;
@@ -16,7 +17,7 @@ export interface FoundationArgs {
 }
 
 /** Environment variables the Secret can hold; a URL with a password lives nowhere else. */
-export type SecretVar = "API_KEYS" | "DATABASE_URL" | "WAREHOUSE_URL" | "NOTIFY_WEBHOOK_URL" | "SMTP_URL";
+export type SecretVar = "API_KEYS" | "NOTIFICATION_API_KEY" | "DATABASE_URL" | "WAREHOUSE_URL" | "NOTIFY_WEBHOOK_URL" | "SMTP_URL";
 export type SettingVar = "LOG_LEVEL" | "DATABASE_CA_CERT";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -76,6 +77,7 @@ export class Foundation extends pulumi.ComponentResource {
 
     const secrets: Partial<Record<SecretVar, pulumi.Output<string>>> = {
       API_KEYS: args.apiKeys,
+      NOTIFICATION_API_KEY: args.apiKeys.apply(notificationKeyOf),
       DATABASE_URL: databaseUrl(args.database),
       WAREHOUSE_URL: args.warehouseUrl,
       ...(args.notifyWebhookUrl ? { NOTIFY_WEBHOOK_URL: args.notifyWebhookUrl } : {}),
