@@ -2,7 +2,7 @@
 import { acquireLock, type LockOptions } from "./release-lock.js";
 import type { WaitOptions } from "./smoke.js";
 import type { StackOps } from "./stack-ops.js";
-import type { StepLog } from "./step-log.js";
+import { errorMessage, type StepLog } from "./step-log.js";
 
 export interface FlowContext {
   stack: StackOps;
@@ -32,6 +32,27 @@ export async function withLock<T>(ctx: FlowContext, body: () => Promise<T>): Pro
     await lock.release().catch((err: unknown) => {
       ctx.log.print(`warning: could not release the lock: ${err instanceof Error ? err.message : err}`);
     });
+  }
+}
+
+/** Where traffic ended up, for the closing line of a flow's report; a flow updates it as it goes. */
+export interface Outcome {
+  text: string;
+}
+
+/**
+ * Runs one command's flow under the release lock and closes the report with how it ended (`title`
+ * succeeded / FAILED, and the outcome). True when the flow succeeded.
+ */
+export async function runFlow(ctx: FlowContext, title: string, body: (outcome: Outcome) => Promise<void>): Promise<boolean> {
+  const outcome: Outcome = { text: "Nothing was changed." };
+  try {
+    await withLock(ctx, () => body(outcome));
+    ctx.log.report(`${title} succeeded.`, outcome.text);
+    return true;
+  } catch (err) {
+    ctx.log.report(`${title} FAILED: ${errorMessage(err)}`, outcome.text);
+    return false;
   }
 }
 

@@ -1,6 +1,6 @@
 // Moving live traffic between colours: a config change and an `up`, which changes routing only.
 import type { Colour } from "./colours.js";
-import type { FlowContext } from "./flow-context.js";
+import type { FlowContext, Outcome } from "./flow-context.js";
 import { describeSummary, forbiddenSteps, resourceName } from "./preview-guard.js";
 import { runSmokeChecks, waitForColour } from "./smoke.js";
 import { StackBusyError } from "./stack-ops.js";
@@ -37,10 +37,6 @@ export async function smokeTest(ctx: FlowContext, url: string, colour: Colour, p
   await ctx.log.step(`smoke-test ${colour} ${how}`, () => runSmokeChecks(target, colour, ctx.smokeId(), ctx.log));
 }
 
-/** Where traffic ended up, for the closing line of a flow's report. */
-export interface Outcome {
-  text: string;
-}
 
 /**
  * Smoke-tests the idle colour, flips to it and verifies it as the live colour; on any failure after
