@@ -1,10 +1,10 @@
 // Delivers PENDING notifications: SENT on success; retried with backoff, then FAILED with the last error.
-import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { notifications } from "../../db/schema/index.js";
 import type { Logger } from "../../http/logger.js";
-import { backoffMs, startPoller, type RetryPolicy } from "../../http/poller.js";
+import { startLeaseWorker } from "../../db/lease-worker.js";
+import { backoffMs, type RetryPolicy } from "../../http/poller.js";
 import type { Worker } from "../../http/service.js";
 import { PermanentFailure, type Channel, type NotificationRow, type Send } from "./channels.js";
 
@@ -38,20 +38,15 @@ export function startDelivery(db: Database, logger: Logger, channels: Record<Cha
     }
   }
 
-  return startPoller({
+  return startLeaseWorker({
     name: "notification delivery",
     logger,
+    db,
+    table: "notifications",
     intervalMs: config.pollMs,
     batchSize,
-    async round() {
-      const token = randomUUID();
-      const [claim] = await db.execute(sql`
-        UPDATE notifications SET lease_token = ${token}, next_attempt_at = NOW(3) + INTERVAL ${leaseMs * 1000} MICROSECOND
-        WHERE status = 'PENDING' AND next_attempt_at <= NOW(3) ORDER BY next_attempt_at, id LIMIT ${batchSize}`);
-      if ((claim as unknown as { affectedRows: number }).affectedRows === 0) return 0;
-      const claimed = await db.select().from(notifications).where(eq(notifications.leaseToken, token));
-      await Promise.all(claimed.map((n) => deliver(n, token)));
-      return claimed.length;
-    },
+    leaseMs,
+    load: (token) => db.select().from(notifications).where(eq(notifications.leaseToken, token)),
+    deliver,
   });
 }

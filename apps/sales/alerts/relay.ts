@@ -1,9 +1,9 @@
 // The outbox relay: hands raised alerts to the notification service, with retries and backoff.
-import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import type { Logger } from "../../http/logger.js";
-import { backoffMs, startPoller, type RetryPolicy } from "../../http/poller.js";
+import { startLeaseWorker } from "../../db/lease-worker.js";
+import { backoffMs, type RetryPolicy } from "../../http/poller.js";
 import type { Worker } from "../../http/service.js";
 import { rows } from "../db.js";
 import { dedupeKey } from "./compose.js";
@@ -79,23 +79,19 @@ export function startAlertRelay(db: Database, logger: Logger, config: RelayConfi
     logger.warn({ alertId: alert.id, attempts, retryInMs: waitMs, error: failure }, "alert delivery failed; will retry");
   }
 
-  return startPoller({
+  return startLeaseWorker({
     name: "alert relay",
     logger,
+    db,
+    table: "target_alerts",
     intervalMs: config.pollMs,
     batchSize,
-    async round() {
-      const token = randomUUID();
-      const [claim] = await db.execute(sql`
-        UPDATE target_alerts SET lease_token = ${token}, next_attempt_at = NOW(3) + INTERVAL ${leaseMs * 1000} MICROSECOND
-        WHERE status = 'PENDING' AND next_attempt_at <= NOW(3) ORDER BY next_attempt_at, id LIMIT ${batchSize}`);
-      if ((claim as unknown as { affectedRows: number }).affectedRows === 0) return 0;
-      const claimed = await rows<AlertRow>(
+    leaseMs,
+    load: (token) =>
+      rows<AlertRow>(
         db,
         sql`SELECT id, target_id, period_start, milestone, recipient, type, message, attempts FROM target_alerts WHERE lease_token = ${token}`,
-      );
-      await Promise.all(claimed.map((a) => deliver(a, token)));
-      return claimed.length;
-    },
+      ),
+    deliver,
   });
 }
