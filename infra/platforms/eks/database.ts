@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
-import type * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { EksSettings } from "../../config.js";
+import { nodesOnlyFirewall, type DataNetwork } from "./network.js";
 import type { DatabaseFacts } from "../platform.js";
 
 const MYSQL_PORT = 3306;
@@ -14,21 +14,11 @@ const MYSQL_PORT = 3306;
 export function eksDatabase(
   name: string,
   settings: EksSettings["database"] & { name: string; user: string },
-  network: { vpc: awsx.ec2.Vpc; cidr: string; nodeSecurityGroupId: pulumi.Input<string> },
+  network: DataNetwork,
   opts: pulumi.ComponentResourceOptions,
 ): { instance: aws.rds.Instance; facts: DatabaseFacts } {
   const subnets = new aws.rds.SubnetGroup(name, { subnetIds: network.vpc.privateSubnetIds }, opts);
-  const firewall = new aws.ec2.SecurityGroup(
-    `${name}-mysql`,
-    {
-      vpcId: network.vpc.vpcId,
-      description: "MySQL from the EKS nodes only",
-      ingress: [
-        { protocol: "tcp", fromPort: MYSQL_PORT, toPort: MYSQL_PORT, securityGroups: [network.nodeSecurityGroupId], description: "EKS nodes" },
-      ],
-    },
-    opts,
-  );
+  const firewall = nodesOnlyFirewall(`${name}-mysql`, "MySQL", MYSQL_PORT, network, opts);
   // Encryption at rest is not enough: refuse clear-text connections on the server side too.
   const parameters = new aws.rds.ParameterGroup(
     name,

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import type * as pulumi from "@pulumi/pulumi";
 import type { EksSettings } from "../../config.js";
@@ -26,6 +27,32 @@ export function eksNetwork(
         { type: "Private", cidrMask: 19, tags: { ...clusterTag, "kubernetes.io/role/internal-elb": "1" } },
         { type: "Public", cidrMask: 24, tags: { ...clusterTag, "kubernetes.io/role/elb": "1" } },
       ],
+    },
+    opts,
+  );
+}
+
+/** Where a data store sits and who may reach it: the VPC, its CIDR and the EKS nodes' security group. */
+export interface DataNetwork {
+  vpc: awsx.ec2.Vpc;
+  cidr: string;
+  nodeSecurityGroupId: pulumi.Input<string>;
+}
+
+/** A security group admitting `port` from the EKS nodes and nothing else. */
+export function nodesOnlyFirewall(
+  name: string,
+  what: string,
+  port: number,
+  network: DataNetwork,
+  opts: pulumi.ComponentResourceOptions,
+): aws.ec2.SecurityGroup {
+  return new aws.ec2.SecurityGroup(
+    name,
+    {
+      vpcId: network.vpc.vpcId,
+      description: `${what} from the EKS nodes only`,
+      ingress: [{ protocol: "tcp", fromPort: port, toPort: port, securityGroups: [network.nodeSecurityGroupId], description: "EKS nodes" }],
     },
     opts,
   );

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
-import type * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { EksSettings } from "../../config.js";
+import { nodesOnlyFirewall, type DataNetwork } from "./network.js";
 import type { WarehouseFacts } from "../platform.js";
 
 const REDSHIFT_PORT = 5439;
@@ -15,20 +15,10 @@ const ADMIN = "moon";
 export function eksWarehouse(
   name: string,
   settings: EksSettings["warehouse"] & { name: string },
-  network: { vpc: awsx.ec2.Vpc; cidr: string; nodeSecurityGroupId: pulumi.Input<string> },
+  network: DataNetwork,
   opts: pulumi.ComponentResourceOptions,
 ): { host: pulumi.Output<string>; facts: WarehouseFacts } {
-  const firewall = new aws.ec2.SecurityGroup(
-    `${name}-redshift`,
-    {
-      vpcId: network.vpc.vpcId,
-      description: "Redshift from the EKS nodes only",
-      ingress: [
-        { protocol: "tcp", fromPort: REDSHIFT_PORT, toPort: REDSHIFT_PORT, securityGroups: [network.nodeSecurityGroupId], description: "EKS nodes" },
-      ],
-    },
-    opts,
-  );
+  const firewall = nodesOnlyFirewall(`${name}-redshift`, "Redshift", REDSHIFT_PORT, network, opts);
   // Redshift wants upper, lower and a digit; no punctuation because the password sits in a URL.
   const password = new random.RandomPassword(
     `${name}-redshift`,
