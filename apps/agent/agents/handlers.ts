@@ -1,11 +1,11 @@
-import { and, asc, eq, gt, sql, type SQL } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { keysetPage } from "../../db/keyset.js";
 import { preparedPerDb } from "../../db/prepared.js";
 import { isDuplicateKey } from "../../db/errors.js";
 import { agents, sales } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { conflict, notFound } from "../../http/errors.js";
-import { decodeCursor, page } from "../../http/pagination.js";
 import { createAgent, deleteAgent, getAgent, listAgents, updateAgent } from "./routes.js";
 
 type AgentRow = typeof agents.$inferSelect;
@@ -47,20 +47,12 @@ export function registerAgentRoutes(app: ServiceApp, db: Database): void {
 
   app.openapi(listAgents, async (c) => {
     const q = c.req.valid("query");
-    const after = decodeCursor<string>(q.cursor, "string");
     const filters: Array<SQL | undefined> = [
       q.branch ? eq(agents.branch, q.branch) : undefined,
       q.team ? eq(agents.team, q.team) : undefined,
       q.status ? eq(agents.status, q.status) : undefined,
-      after !== undefined ? gt(agents.agentCode, after) : undefined,
     ];
-    const rows = await db
-      .select()
-      .from(agents)
-      .where(and(...filters))
-      .orderBy(asc(agents.agentCode))
-      .limit(q.limit + 1);
-    const result = page(rows, q.limit, (r) => r.agentCode);
+    const result = await keysetPage(db, agents, agents.agentCode, (r) => r.agentCode, filters, q);
     return c.json({ items: result.items.map(toAgent), nextCursor: result.nextCursor }, 200);
   });
 

@@ -1,11 +1,11 @@
-import { and, asc, eq, gt, sql, type SQL } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { keysetPage } from "../../db/keyset.js";
 import { preparedPerDb } from "../../db/prepared.js";
 import { isDuplicateKey } from "../../db/errors.js";
 import { products, sales } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { conflict, notFound } from "../../http/errors.js";
-import { decodeCursor, page } from "../../http/pagination.js";
 import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from "./routes.js";
 
 type ProductRow = typeof products.$inferSelect;
@@ -43,18 +43,10 @@ export function registerProductRoutes(app: ServiceApp, db: Database): void {
 
   app.openapi(listProducts, async (c) => {
     const q = c.req.valid("query");
-    const after = decodeCursor<string>(q.cursor, "string");
     const filters: Array<SQL | undefined> = [
       q.type ? eq(products.type, q.type.toLowerCase()) : undefined,
-      after !== undefined ? gt(products.productCode, after) : undefined,
     ];
-    const rows = await db
-      .select()
-      .from(products)
-      .where(and(...filters))
-      .orderBy(asc(products.productCode))
-      .limit(q.limit + 1);
-    const result = page(rows, q.limit, (r) => r.productCode);
+    const result = await keysetPage(db, products, products.productCode, (r) => r.productCode, filters, q);
     return c.json({ items: result.items.map(toProduct), nextCursor: result.nextCursor }, 200);
   });
 

@@ -1,10 +1,10 @@
-import { and, asc, eq, gt, gte, lt, lte, sql, type SQL } from "drizzle-orm";
+import { eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { keysetPage } from "../../db/keyset.js";
 import { isDuplicateKey } from "../../db/errors.js";
 import { notifications } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { notFound } from "../../http/errors.js";
-import { decodeCursor, page } from "../../http/pagination.js";
 import { createNotification, deleteNotification, getNotification, listNotifications, updateNotification } from "./routes.js";
 
 type NotificationRow = typeof notifications.$inferSelect;
@@ -52,7 +52,6 @@ export function registerNotificationRoutes(app: ServiceApp, db: Database): void 
 
   app.openapi(listNotifications, async (c) => {
     const q = c.req.valid("query");
-    const after = decodeCursor<number>(q.cursor, "number");
     const toDay = q.to?.length === 10;
     const filters: Array<SQL | undefined> = [
       q.recipient ? eq(notifications.recipient, q.recipient) : undefined,
@@ -61,15 +60,8 @@ export function registerNotificationRoutes(app: ServiceApp, db: Database): void 
       q.from ? gte(notifications.createdAt, startOf(q.from)) : undefined,
       q.to && toDay ? lt(notifications.createdAt, new Date(startOf(q.to).getTime() + 86_400_000)) : undefined,
       q.to && !toDay ? lte(notifications.createdAt, startOf(q.to)) : undefined,
-      after !== undefined ? gt(notifications.id, after) : undefined,
     ];
-    const rows = await db
-      .select()
-      .from(notifications)
-      .where(and(...filters))
-      .orderBy(asc(notifications.id))
-      .limit(q.limit + 1);
-    const result = page(rows, q.limit, (r) => r.id);
+    const result = await keysetPage(db, notifications, notifications.id, (r) => r.id, filters, q);
     return c.json({ items: result.items.map(toNotification), nextCursor: result.nextCursor }, 200);
   });
 

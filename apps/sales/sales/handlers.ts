@@ -1,9 +1,9 @@
-import { and, asc, desc, eq, gt, gte, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { keysetPage } from "../../db/keyset.js";
 import { sales } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { conflict, notFound, unprocessable, validationError } from "../../http/errors.js";
-import { decodeCursor, page } from "../../http/pagination.js";
 import type { TargetBook } from "../targets/book.js";
 import { correctSale, deleteSale } from "./corrections.js";
 import { recordSales, type Outcome, type SaleRow } from "./record.js";
@@ -64,7 +64,6 @@ export function registerSaleRoutes(app: ServiceApp, db: Database, book: TargetBo
 
   app.openapi(listSales, async (c) => {
     const q = c.req.valid("query");
-    const after = decodeCursor<number>(q.cursor, "number");
     const filters: Array<SQL | undefined> = [
       q.agentCode ? eq(sales.agentCode, q.agentCode) : undefined,
       q.branch ? eq(sales.branch, q.branch) : undefined,
@@ -72,15 +71,8 @@ export function registerSaleRoutes(app: ServiceApp, db: Database, book: TargetBo
       q.productCode ? eq(sales.productCode, q.productCode) : undefined,
       q.from ? gte(sales.saleDate, q.from) : undefined,
       q.to ? lte(sales.saleDate, q.to) : undefined,
-      after !== undefined ? gt(sales.id, after) : undefined,
     ];
-    const rows = await db
-      .select()
-      .from(sales)
-      .where(and(...filters))
-      .orderBy(asc(sales.id))
-      .limit(q.limit + 1);
-    const result = page(rows, q.limit, (r) => r.id);
+    const result = await keysetPage(db, sales, sales.id, (r) => r.id, filters, q);
     return c.json({ items: result.items.map(toSale), nextCursor: result.nextCursor }, 200);
   });
 

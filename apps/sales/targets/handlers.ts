@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, sql, type SQL } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { keysetPage } from "../../db/keyset.js";
 import { targets } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { notFound } from "../../http/errors.js";
-import { decodeCursor, page } from "../../http/pagination.js";
 import { fromCents, toCents } from "../cents.js";
 import { rows } from "../db.js";
 import { parseMilestones } from "./book.js";
@@ -40,20 +40,12 @@ export function registerTargetRoutes(app: ServiceApp, db: Database): void {
 
   app.openapi(listTargetsRoute, async (c) => {
     const q = c.req.valid("query");
-    const after = decodeCursor<number>(q.cursor, "number");
     const filters: Array<SQL | undefined> = [
       q.scope ? eq(targets.scope, q.scope) : undefined,
       q.key ? eq(targets.key, q.key) : undefined,
       q.period ? eq(targets.period, q.period) : undefined,
-      after !== undefined ? gt(targets.id, after) : undefined,
     ];
-    const rows = await db
-      .select()
-      .from(targets)
-      .where(and(...filters))
-      .orderBy(asc(targets.id))
-      .limit(q.limit + 1);
-    const result = page(rows, q.limit, (r) => r.id);
+    const result = await keysetPage(db, targets, targets.id, (r) => r.id, filters, q);
     return c.json({ items: result.items.map(toTarget), nextCursor: result.nextCursor }, 200);
   });
 
