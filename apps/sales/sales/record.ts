@@ -122,20 +122,23 @@ export async function recordSales(db: Database, book: TargetBook, inputs: NewSal
       [...new Set(inputs.map((s) => s.productCode))],
     );
 
-    // A saleRef already recorded is answered from the stored sale (200 or 409), whatever became of
-    // its agent or product since: a core system's retry must not turn into a refusal.
+    for (const [i, input] of inputs.entries()) {
+      outcomes[i] = await refusal(tx, agents.get(input.agentCode), input.agentCode, input.productCode);
+    }
+    // A refused saleRef that is already recorded is answered from the stored sale (200 or 409),
+    // whatever became of its agent or product since: a core system's retry must not become a refusal.
+    // Looked up only when something was refused, so the common path costs no extra query.
     const stored = new Map<string, SaleRow>();
-    for (const row of await tx.select().from(sales).where(inArray(sales.saleRef, [...new Set(inputs.map((s) => s.saleRef))]))) {
-      stored.set(row.saleRef, row);
+    const refusedRefs = [...new Set(inputs.filter((_, i) => outcomes[i]).map((s) => s.saleRef))];
+    if (refusedRefs.length > 0) {
+      for (const row of await tx.select().from(sales).where(inArray(sales.saleRef, refusedRefs))) stored.set(row.saleRef, row);
     }
 
     // The first valid occurrence of each new saleRef is the candidate; later ones are replays of it.
     const firstIndex = new Map<string, number>();
     for (const [i, input] of inputs.entries()) {
-      if (stored.has(input.saleRef)) continue;
-      const refused = await refusal(tx, agents.get(input.agentCode), input.agentCode, input.productCode);
-      if (refused) outcomes[i] = refused;
-      else if (!firstIndex.has(input.saleRef)) firstIndex.set(input.saleRef, i);
+      if (stored.has(input.saleRef)) outcomes[i] = undefined;
+      else if (!outcomes[i] && !firstIndex.has(input.saleRef)) firstIndex.set(input.saleRef, i);
     }
 
     // The application's clock stamps the rows, so the response needs no read-back of them.
