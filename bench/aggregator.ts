@@ -18,11 +18,22 @@ import { demoProducts } from "../apps/db/demo-data.js";
 import { runMigrations } from "../apps/db/migrate.js";
 import { ratio, report } from "./lib/load.js";
 
-const flag = (args: string[], name: string, fallback: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback;
+const flag = (args: string[], name: string, fallback: string) =>
+  args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback;
 
 const serverUrl = (process.env.BENCH_MYSQL_URL ?? "mysql://root@127.0.0.1:3306").replace(/\/$/, "");
 const pgServerUrl = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const branches = ["Colombo", "Kandy", "Galle", "Matara", "Jaffna", "Anuradhapura", "Badulla", "Ratnapura", "Trincomalee"];
+const branches = [
+  "Colombo",
+  "Kandy",
+  "Galle",
+  "Matara",
+  "Jaffna",
+  "Anuradhapura",
+  "Badulla",
+  "Ratnapura",
+  "Trincomalee",
+];
 const teams = ["Alpha", "Beta", "Gamma", "Delta"];
 const sqlList = (xs: string[]) => xs.map((x) => `'${x}'`).join(", ");
 
@@ -58,8 +69,17 @@ async function recreatePg(name: string): Promise<string> {
  * the combinations spread as real sales would. Generated inside the server from a numbers table,
  * 100,000 rows a statement.
  */
-async function generateSales(db: DbHandle, from: number, count: number, agents: number, days: number, lastDay: string, history: boolean) {
-  const digits = "(SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)";
+async function generateSales(
+  db: DbHandle,
+  from: number,
+  count: number,
+  agents: number,
+  days: number,
+  lastDay: string,
+  history: boolean,
+) {
+  const digits =
+    "(SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)";
   const chunk = 100_000;
   for (let base = from; base < from + count; base += chunk) {
     const size = Math.min(chunk, from + count - base);
@@ -82,13 +102,23 @@ async function generateSales(db: DbHandle, from: number, count: number, agents: 
     // The change log, as the sales service writes it: history logged on its day (up to two hours
     // ago), new sales now.
     const changedAt = history ? "LEAST(TIMESTAMP(sale_date, '12:00:00'), NOW(3) - INTERVAL 2 HOUR)" : "NOW(3)";
-    await db.pool.query(`INSERT INTO sale_changes (sale_id, sale_date, changed_at) SELECT id, sale_date, ${changedAt} FROM sales WHERE id > ?`, [lastId]);
+    await db.pool.query(
+      `INSERT INTO sale_changes (sale_id, sale_date, changed_at) SELECT id, sale_date, ${changedAt} FROM sales WHERE id > ?`,
+      [lastId],
+    );
   }
 }
 
 async function seedSource(db: DbHandle, agents: number, sales: number, days: number, lastDay: string) {
   await db.pool.query("INSERT INTO agents (agent_code, first_name, last_name, email, branch, team) VALUES ?", [
-    Array.from({ length: agents }, (_, i) => [`BA${String(i).padStart(5, "0")}`, "Agent", `No ${i}`, `a${i}@moon.lk`, branches[i % branches.length], teams[i % teams.length]]),
+    Array.from({ length: agents }, (_, i) => [
+      `BA${String(i).padStart(5, "0")}`,
+      "Agent",
+      `No ${i}`,
+      `a${i}@moon.lk`,
+      branches[i % branches.length],
+      teams[i % teams.length],
+    ]),
   ]);
   await db.pool.query("INSERT INTO products (product_code, type, name, target_amount) VALUES ?", [
     demoProducts.map((p) => [p.productCode, p.type, p.name, p.targetAmount]),
@@ -131,14 +161,19 @@ async function bareQueries(sourceUrl: string): Promise<{ floorMs: number; allBar
       () =>
         new Promise<void>((resolve, reject) => {
           core
-            .query({ sql: "SELECT sale_date, branch, team, agent_code, product_code, SUM(amount), COUNT(*) FROM sales GROUP BY sale_date, branch, team, agent_code, product_code", rowsAsArray: true })
+            .query({
+              sql: "SELECT sale_date, branch, team, agent_code, product_code, SUM(amount), COUNT(*) FROM sales GROUP BY sale_date, branch, team, agent_code, product_code",
+              rowsAsArray: true,
+            })
             .on("result", () => void rows++)
             .on("error", reject)
             .on("end", () => resolve());
         }),
     );
     let floorMs = dailyMs;
-    floorMs += await run("SELECT a.agent_code, a.first_name, a.last_name, c.n FROM (SELECT recipient, COUNT(*) AS n FROM notifications GROUP BY recipient) c JOIN agents a ON a.agent_code = c.recipient");
+    floorMs += await run(
+      "SELECT a.agent_code, a.first_name, a.last_name, c.n FROM (SELECT recipient, COUNT(*) AS n FROM notifications GROUP BY recipient) c JOIN agents a ON a.agent_code = c.recipient",
+    );
     floorMs += await run("SELECT status, COUNT(*) FROM notifications GROUP BY status");
     let allBareMs = floorMs;
     allBareMs += await run("SELECT team, SUM(amount), COUNT(*) FROM sales GROUP BY team");
@@ -177,7 +212,17 @@ function runAggregator(env: Record<string, string>): Promise<ChildRun> {
   child.stderr.on("data", (c: Buffer) => (output += c.toString()));
   return new Promise((resolve, reject) =>
     child.once("exit", (code) => {
-      const line = output.trim().split("\n").map((l) => { try { return JSON.parse(l); } catch { return undefined; } }).find((l) => l?.msg === "aggregation run");
+      const line = output
+        .trim()
+        .split("\n")
+        .map((l) => {
+          try {
+            return JSON.parse(l);
+          } catch {
+            return undefined;
+          }
+        })
+        .find((l) => l?.msg === "aggregation run");
       if (code !== 0 || !line) return reject(new Error(`aggregator exited ${code}:\n${output}`));
       resolve({ ...line, wallMs: performance.now() - started });
     }),
@@ -194,7 +239,10 @@ async function seedsApproach(sourceUrl: string, warehouseUrl: string, sample: nu
     const core = conn.connection as unknown as import("mysql2").Connection;
     await new Promise<void>((resolve, reject) => {
       core
-        .query({ sql: "SELECT sale_date, branch, team, agent_code, product_code, amount FROM sales", rowsAsArray: true })
+        .query({
+          sql: "SELECT sale_date, branch, team, agent_code, product_code, amount FROM sales",
+          rowsAsArray: true,
+        })
         .on("result", (row: unknown) => {
           const r = row as string[];
           fetched++;
@@ -214,7 +262,9 @@ async function seedsApproach(sourceUrl: string, warehouseUrl: string, sample: nu
   const isMysql = warehouseUrl.startsWith("mysql:");
   const table = "seeds_fact_daily_sales";
   const create = `CREATE TABLE ${table} (sale_date DATE, branch VARCHAR(64), team VARCHAR(64), agent_code VARCHAR(32), product_code VARCHAR(32), total_amount DECIMAL(20,2), sale_count BIGINT, PRIMARY KEY (sale_date, branch, team, agent_code, product_code))`;
-  const rows = [...groups].slice(0, sample).map(([key, g]) => [...key.split("|"), `${g.cents / 100n}.${String(g.cents % 100n).padStart(2, "0")}`, g.count]);
+  const rows = [...groups]
+    .slice(0, sample)
+    .map(([key, g]) => [...key.split("|"), `${g.cents / 100n}.${String(g.cents % 100n).padStart(2, "0")}`, g.count]);
   let upsertMs: number;
   if (isMysql) {
     const conn = await mysql.createConnection(warehouseUrl);
@@ -222,7 +272,10 @@ async function seedsApproach(sourceUrl: string, warehouseUrl: string, sample: nu
     await conn.query(create);
     [, upsertMs] = await timed(async () => {
       for (const r of rows) {
-        await conn.query(`DELETE FROM ${table} WHERE sale_date = ? AND branch = ? AND team = ? AND agent_code = ? AND product_code = ?`, r.slice(0, 5));
+        await conn.query(
+          `DELETE FROM ${table} WHERE sale_date = ? AND branch = ? AND team = ? AND agent_code = ? AND product_code = ?`,
+          r.slice(0, 5),
+        );
         await conn.query(`INSERT INTO ${table} VALUES (?, ?, ?, ?, ?, ?, ?)`, r);
       }
     });
@@ -235,7 +288,10 @@ async function seedsApproach(sourceUrl: string, warehouseUrl: string, sample: nu
     await client.query(create);
     [, upsertMs] = await timed(async () => {
       for (const r of rows) {
-        await client.query(`DELETE FROM ${table} WHERE sale_date = $1 AND branch = $2 AND team = $3 AND agent_code = $4 AND product_code = $5`, r.slice(0, 5));
+        await client.query(
+          `DELETE FROM ${table} WHERE sale_date = $1 AND branch = $2 AND team = $3 AND agent_code = $4 AND product_code = $5`,
+          r.slice(0, 5),
+        );
         await client.query(`INSERT INTO ${table} VALUES ($1, $2, $3, $4, $5, $6, $7)`, r);
       }
     });
@@ -255,10 +311,13 @@ export async function run(args: string[]): Promise<void> {
   const lastDay = new Date().toISOString().slice(0, 10);
 
   const sourceUrl = await recreateMysql("moon_bench_agg");
-  const warehouseUrl = warehouseKind === "postgres" ? await recreatePg("moon_bench_agg_wh") : await recreateMysql("moon_bench_agg_wh");
+  const warehouseUrl =
+    warehouseKind === "postgres" ? await recreatePg("moon_bench_agg_wh") : await recreateMysql("moon_bench_agg_wh");
   const source = connect(sourceUrl, { poolSize: 2 });
   await runMigrations(source);
-  console.log(`generating ${sales.toLocaleString("en")} sales (${agents} agents, ${demoProducts.length} products, ${days} days)…`);
+  console.log(
+    `generating ${sales.toLocaleString("en")} sales (${agents} agents, ${demoProducts.length} products, ${days} days)…`,
+  );
   const [, generateMs] = await timed(() => seedSource(source, agents, sales, days, lastDay));
   await source.pool.query("ANALYZE TABLE sales, sale_changes, notifications");
 
@@ -269,9 +328,7 @@ export async function run(args: string[]): Promise<void> {
   const fullAgain = await runAggregator({ ...env, AGGREGATE_FULL: "true" });
 
   const newSales = Math.round(sales / 100);
-  const [, newSalesMs] = await timed(() =>
-    generateSales(source, sales, newSales, agents, 7, lastDay, false),
-  );
+  const [, newSalesMs] = await timed(() => generateSales(source, sales, newSales, agents, 7, lastDay, false));
   const incremental = await runAggregator(env);
   await source.close();
 
@@ -282,9 +339,15 @@ export async function run(args: string[]): Promise<void> {
     ["rows written by a full run", `${full.rowsWritten.toLocaleString("en")} (facts and one snapshot)`],
     ["floor: daily + notification GROUP BYs", seconds(floorMs)],
     ["all six bare GROUP BYs", seconds(allBareMs)],
-    ["full run (empty warehouse)", `${seconds(full.durationMs)} (process wall ${seconds(full.wallMs)}), peak RSS ${full.peakRssMb} MB`],
+    [
+      "full run (empty warehouse)",
+      `${seconds(full.durationMs)} (process wall ${seconds(full.wallMs)}), peak RSS ${full.peakRssMb} MB`,
+    ],
     ["full run (forced, filled)", `${seconds(fullAgain.durationMs)}, peak RSS ${fullAgain.peakRssMb} MB`],
-    ["incremental (+1 %, 7 days)", `${seconds(incremental.durationMs)}: ${incremental.daysRecomputed} days, ${incremental.salesAggregated.toLocaleString("en")} sales re-aggregated, peak RSS ${incremental.peakRssMb} MB`],
+    [
+      "incremental (+1 %, 7 days)",
+      `${seconds(incremental.durationMs)}: ${incremental.daysRecomputed} days, ${incremental.salesAggregated.toLocaleString("en")} sales re-aggregated, peak RSS ${incremental.peakRssMb} MB`,
+    ],
     [
       "seeds' approach",
       `${seconds(seeds.totalMs)}: fetch ${seeds.fetched.toLocaleString("en")} rows ${seconds(seeds.fetchMs)} + DELETE/INSERT ${seeds.factRows.toLocaleString("en")} rows ` +
@@ -295,6 +358,9 @@ export async function run(args: string[]): Promise<void> {
     ["ratio full / all six bare", `${ratio(full.durationMs, allBareMs)}`],
     ["ratio incremental / full", `${ratio(incremental.durationMs, full.durationMs)} (goal <= 0.10)`],
     ["ratio seeds / full", `${ratio(seeds.totalMs, full.durationMs)}`],
-    ["peak RSS MB", `${Math.max(full.peakRssMb, fullAgain.peakRssMb, incremental.peakRssMb)} (goal < 256 at 10,000,000 sales)`],
+    [
+      "peak RSS MB",
+      `${Math.max(full.peakRssMb, fullAgain.peakRssMb, incremental.peakRssMb)} (goal < 256 at 10,000,000 sales)`,
+    ],
   ]);
 }

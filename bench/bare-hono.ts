@@ -3,8 +3,16 @@ import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 
 const body = {
-  agentCode: "AGT004", firstName: "Anura", lastName: "Jayasinghe", email: "anura.j@moon.lk", phone: "+94 77 100 0004",
-  branch: "Colombo", team: "Alpha", status: "active", createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(),
+  agentCode: "AGT004",
+  firstName: "Anura",
+  lastName: "Jayasinghe",
+  email: "anura.j@moon.lk",
+  phone: "+94 77 100 0004",
+  branch: "Colombo",
+  team: "Alpha",
+  status: "active",
+  createdAt: new Date().toISOString(),
+  updatedAt: new Date().toISOString(),
 };
 const app = new Hono();
 app.get("/agents/:code", (c) => c.json(body));

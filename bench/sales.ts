@@ -7,7 +7,7 @@
 import { execFileSync } from "node:child_process";
 import mysql from "mysql2/promise";
 import { connect } from "../apps/db/client.js";
-import { demoAuthorisations, demoAgents } from "../apps/db/demo-data.js";
+import { demoAgents, demoAuthorisations } from "../apps/db/demo-data.js";
 import { runMigrations } from "../apps/db/migrate.js";
 import { seedAgentData } from "../apps/db/seed.js";
 import { createMysqlDatabase } from "../scripts/local-db.js";
@@ -58,7 +58,13 @@ interface RawResult {
 }
 
 /** `workers` loops each running `statement` back to back for `seconds`; rows/s and p99 statement time. */
-async function rawLoad(url: string, workers: number, seconds: number, rowsPer: number, statement: (c: mysql.Pool) => Promise<unknown>): Promise<RawResult> {
+async function rawLoad(
+  url: string,
+  workers: number,
+  seconds: number,
+  rowsPer: number,
+  statement: (c: mysql.Pool) => Promise<unknown>,
+): Promise<RawResult> {
   const pool = mysql.createPool({ uri: url, connectionLimit: workers });
   const latencies: number[] = [];
   const until = Date.now() + seconds * 1000;
@@ -79,8 +85,17 @@ async function rawLoad(url: string, workers: number, seconds: number, rowsPer: n
   };
 }
 
-const rawRow = (s: ReturnType<typeof nextSale>) => [s.saleRef, s.agentCode, s.productCode, s.amount, s.saleDate, "Colombo", "Alpha"];
-const rawInsert = "INSERT INTO raw_sales (sale_ref, agent_code, product_code, amount, sale_date, branch, team) VALUES ?";
+const rawRow = (s: ReturnType<typeof nextSale>) => [
+  s.saleRef,
+  s.agentCode,
+  s.productCode,
+  s.amount,
+  s.saleDate,
+  "Colombo",
+  "Alpha",
+];
+const rawInsert =
+  "INSERT INTO raw_sales (sale_ref, agent_code, product_code, amount, sale_date, branch, team) VALUES ?";
 
 export async function run(args: string[]): Promise<void> {
   const seconds = Number(args.find((a) => a.startsWith("--seconds="))?.split("=")[1] ?? 10);
@@ -90,13 +105,16 @@ export async function run(args: string[]): Promise<void> {
   await runMigrations(handle);
   await seedAgentData(handle);
   // Start from empty tables each run, so every run measures the same thing.
-  for (const table of ["sales", "sale_changes", "target_progress", "target_alerts", "targets"]) await handle.pool.query(`DELETE FROM ${table}`);
+  for (const table of ["sales", "sale_changes", "target_progress", "target_alerts", "targets"])
+    await handle.pool.query(`DELETE FROM ${table}`);
   await handle.pool.query("DROP TABLE IF EXISTS raw_sales");
   await handle.pool.query("CREATE TABLE raw_sales LIKE sales");
   await handle.close();
   await setTargets(databaseUrl);
 
-  const raw = await rawLoad(databaseUrl, connections, seconds, 1, (pool) => pool.query(rawInsert, [[rawRow(nextSale("RAW"))]]));
+  const raw = await rawLoad(databaseUrl, connections, seconds, 1, (pool) =>
+    pool.query(rawInsert, [[rawRow(nextSale("RAW"))]]),
+  );
   const rawBatch = await rawLoad(databaseUrl, batchConnections, seconds, batchSize, (pool) =>
     pool.query(rawInsert, [Array.from({ length: batchSize }, () => rawRow(nextSale("RAWB")))]),
   );
@@ -156,7 +174,10 @@ export async function run(args: string[]): Promise<void> {
     [`POST /sales/batch rows/s (${batchConnections} conns)`, Math.round(batch.requestsPerSecond * batchSize)],
     ["POST /sales/batch p99 ms", batch.p99Ms],
     ["POST /sales/batch errors / non-2xx", `${batch.errors} / ${batch.non2xx}`],
-    ["ratio batch / raw multi-row", `${ratio(batch.requestsPerSecond * batchSize, rawBatch.rowsPerSecond)} (goal >= 0.5)`],
+    [
+      "ratio batch / raw multi-row",
+      `${ratio(batch.requestsPerSecond * batchSize, rawBatch.rowsPerSecond)} (goal >= 0.5)`,
+    ],
     ["sales service peak RSS MB", `${rss} (goal < 150; NODE_OPTIONS as in the image: ${imageNodeOptions()})`],
   ]);
 }

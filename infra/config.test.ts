@@ -21,7 +21,11 @@ describe("stack config", () => {
     [{ logLevel: "loud" }, "logLevel", /expected one of/],
     [{ "services.agent.minReplicas": "1" }, "services.agent.minReplicas", /at least 2/],
     [{ "services.sales.maxReplicas": "1" }, "services.sales.maxReplicas", /at least minReplicas/],
-    [{ "services.notification.resources.memoryLimit": "lots" }, "services.notification.resources.memoryLimit", /memory quantity/],
+    [
+      { "services.notification.resources.memoryLimit": "lots" },
+      "services.notification.resources.memoryLimit",
+      /memory quantity/,
+    ],
     [{ "services.agent.targetCpuPercent": "5" }, "services.agent.targetCpuPercent", /10/],
     [{ "aggregator.schedule": "every hour" }, "aggregator.schedule", /cron schedule/],
     [{ domain: "not a domain" }, "domain", /DNS name/],
@@ -61,8 +65,11 @@ describe("stack config", () => {
   it("accepts the shipped local stack and a digest-pinned image", async () => {
     const ok = await render({
       stack: "local",
-      set: { "images.green": `registry.example.com/moon-agent-tracker@sha256:${"a".repeat(64)}`, "aggregator.schedule": "@daily" },
+      set: {
+        "images.green": `registry.example.com/moon-agent-tracker@sha256:${"a".repeat(64)}`,
+        "aggregator.schedule": "@daily",
+      },
     });
-    expect(ok.outputs["images"]).toMatchObject({ green: expect.stringContaining("@sha256:") });
+    expect(ok.outputs.images).toMatchObject({ green: expect.stringContaining("@sha256:") });
   });
 });

@@ -19,16 +19,18 @@ export class StackConfigError extends pulumi.RunError {
 }
 
 const quantity = (what: string) =>
-  z.string().regex(/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, `must be a Kubernetes ${what} quantity such as 250m or 256Mi`);
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, `must be a Kubernetes ${what} quantity such as 250m or 256Mi`);
 
 // A pinned tag or digest is required: VERSION comes from the tag, and a floating `latest` would let a
 // colour change under a running release.
 const imageRef = z
   .string()
-  .regex(
-    /^[a-z0-9][a-z0-9._\-/]*(:\d+)?(\/[a-z0-9._\-]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
-    { message: "must be an image reference such as registry/moon-agent-tracker:1.2.3", abort: true },
-  )
+  .regex(/^[a-z0-9][a-z0-9._\-/]*(:\d+)?(\/[a-z0-9._-]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, {
+    message: "must be an image reference such as registry/moon-agent-tracker:1.2.3",
+    abort: true,
+  })
   .refine((v) => /@sha256:/.test(v) || /:[\w][\w.-]*$/.test(v.slice(v.lastIndexOf("/") + 1)), {
     message: "must carry a tag or a digest (e.g. moon-agent-tracker:1.2.3)",
   });
@@ -49,25 +51,37 @@ const service = z
     targetCpuPercent: z.coerce.number().int().min(10).max(100).default(70),
     resources: resources.prefault({}),
   })
-  .refine((s) => s.maxReplicas >= s.minReplicas, { message: "maxReplicas must be at least minReplicas", path: ["maxReplicas"] });
+  .refine((s) => s.maxReplicas >= s.minReplicas, {
+    message: "maxReplicas must be at least minReplicas",
+    path: ["maxReplicas"],
+  });
 
 const apiKeys = z
   .string()
   .min(1, "is required")
   .superRefine((value, ctx) => {
     // Mirrors the services' own check (apps/http/auth.ts) so a bad key fails the deploy, not the pods.
-    const entries = value.split(",").map((s) => s.trim()).filter(Boolean);
+    const entries = value
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (entries.length === 0) ctx.addIssue({ code: "custom", message: "must hold at least one role:key entry" });
     entries.forEach((entry, i) => {
       const [role, key] = [entry.slice(0, entry.indexOf(":")), entry.slice(entry.indexOf(":") + 1)];
       if (!["admin", "integration", "viewer"].includes(role)) {
-        ctx.addIssue({ code: "custom", message: `entry ${i + 1} must be role:key with role admin, integration or viewer` });
+        ctx.addIssue({
+          code: "custom",
+          message: `entry ${i + 1} must be role:key with role admin, integration or viewer`,
+        });
       } else if (key.length < 16) {
         ctx.addIssue({ code: "custom", message: `entry ${i + 1} (${role}) has a key shorter than 16 characters` });
       }
     });
     if (entries.length > 0 && !entries.some((e) => e.startsWith("integration:") || e.startsWith("admin:"))) {
-      ctx.addIssue({ code: "custom", message: "must hold an integration or admin key: sales hands alerts to the notification service with it" });
+      ctx.addIssue({
+        code: "custom",
+        message: "must hold an integration or admin key: sales hands alerts to the notification service with it",
+      });
     }
   });
 
@@ -82,9 +96,14 @@ export function notificationKeyOf(apiKeys: string): string {
 
 const hostname = z
   .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a DNS name such as moon.example.com");
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    "must be a DNS name such as moon.example.com",
+  );
 
-const dnsLabel = z.string().regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a DNS label (lower-case letters, digits, -)");
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a DNS label (lower-case letters, digits, -)");
 
 // Per-target sections: each platform reads only its own, and only when it is the chosen target.
 const local = z.strictObject({
@@ -97,26 +116,45 @@ const local = z.strictObject({
 
 const cidr = z
   .string()
-  .regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/, "must be an IPv4 CIDR such as 10.0.0.0/16");
+  .regex(
+    /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/,
+    "must be an IPv4 CIDR such as 10.0.0.0/16",
+  );
 
 // Stack files give booleans as YAML booleans, `--set` as text; coerce only the two spellings.
-const flag = z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean({ error: "must be true or false" }));
+const flag = z.preprocess(
+  (v) => (v === "true" ? true : v === "false" ? false : v),
+  z.boolean({ error: "must be true or false" }),
+);
 
 const weekday = z.enum(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]);
 const hourMinute = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a UTC time such as 18:00");
 
 // CloudWatch accepts only these retention periods.
-const retentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const retentionDays = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 
 const eks = z.strictObject({
   /** EKS cluster name, also naming the VPC, log groups and data stores; `moon-<stack>` when unset. */
-  clusterName: z.string().regex(/^[a-z][a-z0-9-]{1,38}$/, "must be 2-39 lower-case letters, digits or -").optional(),
-  kubernetesVersion: z.string().regex(/^1\.\d{2}$/, "must be a minor version such as 1.35").default("1.35"),
+  clusterName: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,38}$/, "must be 2-39 lower-case letters, digits or -")
+    .optional(),
+  kubernetesVersion: z
+    .string()
+    .regex(/^1\.\d{2}$/, "must be a minor version such as 1.35")
+    .default("1.35"),
   network: z
     .strictObject({
       cidr: cidr.default("10.0.0.0/16"),
       // Redshift Serverless places its endpoint across three AZs, so three is also the floor.
-      availabilityZones: z.coerce.number().int().min(3, "must be at least 3 (Redshift Serverless needs three AZs)").max(4).default(3),
+      availabilityZones: z.coerce
+        .number()
+        .int()
+        .min(3, "must be at least 3 (Redshift Serverless needs three AZs)")
+        .max(4)
+        .default(3),
       natGateways: z.enum(["Single", "OnePerAz"]).default("Single"),
     })
     .prefault({}),
@@ -126,10 +164,15 @@ const eks = z.strictObject({
    * IAM roles or users given cluster-admin through EKS access entries, besides whoever creates the
    * cluster: the CI role that runs releases belongs here, or it cannot preview the workloads.
    */
-  adminPrincipalArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, "must be an IAM role or user ARN")).default([]),
+  adminPrincipalArns: z
+    .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, "must be an IAM role or user ARN"))
+    .default([]),
   nodes: z
     .strictObject({
-      instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as t3.medium").default("t3.medium"),
+      instanceType: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as t3.medium")
+        .default("t3.medium"),
       minSize: z.coerce.number().int().min(1).default(1),
       desiredSize: z.coerce.number().int().min(1).default(2),
       maxSize: z.coerce.number().int().min(1).max(100).default(3),
@@ -148,7 +191,10 @@ const eks = z.strictObject({
     .default(30),
   database: z
     .strictObject({
-      instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t4g.micro").default("db.t4g.micro"),
+      instanceClass: z
+        .string()
+        .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t4g.micro")
+        .default("db.t4g.micro"),
       engineVersion: z.enum(["8.0", "8.4"]).default("8.4"),
       allocatedStorageGb: z.coerce.number().int().min(20).max(65536).default(20),
       maxAllocatedStorageGb: z.coerce.number().int().min(20).max(65536).default(100),
@@ -170,7 +216,10 @@ const eks = z.strictObject({
     .prefault({}),
   registry: z
     .strictObject({
-      name: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, "must be an ECR repository name such as moon-agent-tracker").default("moon-agent-tracker"),
+      name: z
+        .string()
+        .regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, "must be an ECR repository name such as moon-agent-tracker")
+        .default("moon-agent-tracker"),
       keepImages: z.coerce.number().int().min(2, "must keep at least both colours' images").default(30),
       untaggedExpiryDays: z.coerce.number().int().min(1).default(7),
     })
@@ -178,15 +227,24 @@ const eks = z.strictObject({
 });
 
 const doks = z.strictObject({
-  region: z.string().regex(/^[a-z]{3}\d$/, "must be a DigitalOcean region slug such as sgp1").default("sgp1"),
+  region: z
+    .string()
+    .regex(/^[a-z]{3}\d$/, "must be a DigitalOcean region slug such as sgp1")
+    .default("sgp1"),
   /** Must not overlap DOKS's pod and service ranges (10.244.0.0/16, 10.245.0.0/16). */
   vpcCidr: cidr.default("10.120.0.0/20"),
-  kubernetesVersionPrefix: z.string().regex(/^1\.\d{2}\.$/, "must be a minor version prefix such as 1.35.").default("1.35."),
+  kubernetesVersionPrefix: z
+    .string()
+    .regex(/^1\.\d{2}\.$/, "must be a minor version prefix such as 1.35.")
+    .default("1.35."),
   /** Highly available control plane: an extra monthly charge, a 99.95% SLA. */
   highAvailability: flag.default(false),
   nodes: z
     .strictObject({
-      size: z.string().regex(/^[a-z0-9-]+$/, "must be a Droplet size slug such as s-2vcpu-4gb").default("s-2vcpu-4gb"),
+      size: z
+        .string()
+        .regex(/^[a-z0-9-]+$/, "must be a Droplet size slug such as s-2vcpu-4gb")
+        .default("s-2vcpu-4gb"),
       minNodes: z.coerce.number().int().min(1).default(2),
       maxNodes: z.coerce.number().int().min(1).max(100).default(4),
     })
@@ -196,7 +254,10 @@ const doks = z.strictObject({
   maintenance: z.strictObject({ day: weekday.default("sunday"), startTime: hourMinute.default("18:00") }).prefault({}),
   database: z
     .strictObject({
-      size: z.string().regex(/^db-[a-z0-9-]+$/, "must be a database size slug such as db-s-1vcpu-1gb").default("db-s-1vcpu-1gb"),
+      size: z
+        .string()
+        .regex(/^db-[a-z0-9-]+$/, "must be a database size slug such as db-s-1vcpu-1gb")
+        .default("db-s-1vcpu-1gb"),
       nodeCount: z.coerce.number().int().min(1).max(3).default(1),
     })
     .prefault({}),
@@ -204,14 +265,23 @@ const doks = z.strictObject({
     .strictObject({
       engine: z.enum(["mysql", "pg"]).default("mysql"),
       /** Only for engine pg: its own managed PostgreSQL cluster. */
-      size: z.string().regex(/^db-[a-z0-9-]+$/, "must be a database size slug such as db-s-1vcpu-1gb").default("db-s-1vcpu-1gb"),
-      postgresVersion: z.string().regex(/^\d{2}$/, "must be a PostgreSQL major version such as 17").default("17"),
+      size: z
+        .string()
+        .regex(/^db-[a-z0-9-]+$/, "must be a database size slug such as db-s-1vcpu-1gb")
+        .default("db-s-1vcpu-1gb"),
+      postgresVersion: z
+        .string()
+        .regex(/^\d{2}$/, "must be a PostgreSQL major version such as 17")
+        .default("17"),
     })
     .prefault({}),
   registry: z
     .strictObject({
       /** Registry names are global across DigitalOcean; `moon-<stack>-<random>` when unset. */
-      name: z.string().regex(/^[a-z0-9-]{3,63}$/, "must be 3-63 lower-case letters, digits or -").optional(),
+      name: z
+        .string()
+        .regex(/^[a-z0-9-]{3,63}$/, "must be 3-63 lower-case letters, digits or -")
+        .optional(),
       tier: z.enum(["starter", "basic", "professional"]).default("basic"),
     })
     .prefault({}),
@@ -230,7 +300,10 @@ const schema = z.strictObject({
     .strictObject({
       schedule: z
         .string()
-        .regex(/^(@(hourly|daily|weekly|monthly|yearly))|(\S+\s+\S+\s+\S+\s+\S+\s+\S+)$/, "must be a cron schedule such as '0 * * * *'")
+        .regex(
+          /^(@(hourly|daily|weekly|monthly|yearly))|(\S+\s+\S+\s+\S+\s+\S+\s+\S+)$/,
+          "must be a cron schedule such as '0 * * * *'",
+        )
         .default("0 * * * *"),
       resources: resources.prefault({ cpuLimit: "1", memoryLimit: "512Mi" }),
     })
@@ -241,7 +314,10 @@ const schema = z.strictObject({
   certIssuer: z.string().min(1).optional(),
   gateway: z
     .strictObject({
-      chartVersion: z.string().regex(/^v?\d+\.\d+\.\d+$/, "must be a chart version such as v1.9.1").default("v1.9.1"),
+      chartVersion: z
+        .string()
+        .regex(/^v?\d+\.\d+\.\d+$/, "must be a chart version such as v1.9.1")
+        .default("v1.9.1"),
       namespace: dnsLabel.default("envoy-gateway-system"),
     })
     .prefault({}),

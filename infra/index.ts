@@ -1,5 +1,5 @@
 // The Pulumi program: config -> platform -> workloads -> outputs.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { colours, loadConfig, type StackConfig } from "./config.js";
 import { Aggregator } from "./k8s/aggregator.js";
 import { appService, appServices } from "./k8s/apps.js";

@@ -1,8 +1,8 @@
 // The local stack, rendered under Pulumi mocks: what it creates and whether every object is sound.
 import { beforeAll, describe, expect, it } from "vitest";
-import { holdsSecret, kubeObjects, toResourceList, toYaml, type KubeObject } from "./render/objects.js";
-import { named, ofKind, podTemplates, selects, type LabelSelector, type PodTemplate } from "./render/inspect.js";
-import { render, type Rendered } from "./render/render.js";
+import { type LabelSelector, named, ofKind, type PodTemplate, podTemplates, selects } from "./render/inspect.js";
+import { holdsSecret, type KubeObject, kubeObjects, toResourceList, toYaml } from "./render/objects.js";
+import { type Rendered, render } from "./render/render.js";
 
 const apiKeys = "admin:local-test-admin-key-0001,viewer:local-test-viewer-key-0002";
 // Values the mocks give the generated MySQL passwords (infra/render/fakes.ts).
@@ -22,7 +22,9 @@ describe("inventory", () => {
   it("creates exactly the expected Kubernetes objects", () => {
     const ids = objects.map((o) => `${o.kind} ${o.metadata.namespace ?? "-"}/${o.metadata.name}`).sort();
     const perService = (svc: string) =>
-      ["blue", "green"].flatMap((c) => ["Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"].map((k) => `${k} moon/${svc}-${c}`));
+      ["blue", "green"].flatMap((c) =>
+        ["Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"].map((k) => `${k} moon/${svc}-${c}`),
+      );
     const migrations = ofKind(objects, "Job").map((j) => `Job moon/${j.metadata.name}`);
     expect(ids).toEqual(
       [
@@ -57,7 +59,10 @@ describe("inventory", () => {
         ].map((n) => `NetworkPolicy moon/${n}`),
       ].sort(),
     );
-    expect(migrations.map((m) => m.replace(/-[0-9a-f]{8}$/, ""))).toEqual(["Job moon/migrate-blue", "Job moon/migrate-green"]);
+    expect(migrations.map((m) => m.replace(/-[0-9a-f]{8}$/, ""))).toEqual([
+      "Job moon/migrate-blue",
+      "Job moon/migrate-green",
+    ]);
   });
 
   it("installs a pinned Envoy Gateway chart and talks to the kubeconfig's cluster", () => {
@@ -73,14 +78,17 @@ describe("inventory", () => {
 
   it("wires the Gateway to Envoy Gateway and the routes to the Gateway", () => {
     const gatewayClass = named(objects, "GatewayClass", "moon-envoy");
-    expect(gatewayClass["spec"]).toMatchObject({
+    expect(gatewayClass.spec).toMatchObject({
       controllerName: "gateway.envoyproxy.io/gatewayclass-controller",
       parametersRef: { kind: "EnvoyProxy", name: "public", namespace: "envoy-gateway-system" },
     });
     const gateway = named(objects, "Gateway", "public");
-    expect(gateway["spec"]).toMatchObject({ gatewayClassName: "moon-envoy", listeners: [{ name: "http", port: 80, protocol: "HTTP" }] });
+    expect(gateway.spec).toMatchObject({
+      gatewayClassName: "moon-envoy",
+      listeners: [{ name: "http", port: 80, protocol: "HTTP" }],
+    });
     for (const route of ofKind(objects, "HTTPRoute")) {
-      expect((route["spec"] as any).parentRefs).toEqual([{ name: "public", sectionName: "http" }]);
+      expect((route.spec as any).parentRefs).toEqual([{ name: "public", sectionName: "http" }]);
     }
   });
 
@@ -95,28 +103,55 @@ describe("inventory", () => {
   });
 
   it("serves HTTPS with a redirect when a domain is set", async () => {
-    const withDomain = kubeObjects((await render({ stack: "local", set: { apiKeys, domain: "moon.example.com", certIssuer: "letsencrypt" } })).resources);
+    const withDomain = kubeObjects(
+      (await render({ stack: "local", set: { apiKeys, domain: "moon.example.com", certIssuer: "letsencrypt" } }))
+        .resources,
+    );
     const gateway = named(withDomain, "Gateway", "public");
     expect(gateway.metadata.annotations).toMatchObject({ "cert-manager.io/cluster-issuer": "letsencrypt" });
-    expect((gateway["spec"] as any).listeners).toContainEqual(
-      expect.objectContaining({ name: "https", port: 443, hostname: "moon.example.com", tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: "moon-tls" }] } }),
+    expect((gateway.spec as any).listeners).toContainEqual(
+      expect.objectContaining({
+        name: "https",
+        port: 443,
+        hostname: "moon.example.com",
+        tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: "moon-tls" }] },
+      }),
     );
-    expect((named(withDomain, "HTTPRoute", "agent")["spec"] as any)).toMatchObject({ parentRefs: [{ sectionName: "https" }], hostnames: ["moon.example.com"] });
-    expect((named(withDomain, "HTTPRoute", "https-redirect")["spec"] as any).rules[0].filters[0]).toMatchObject({ type: "RequestRedirect", requestRedirect: { scheme: "https" } });
+    expect(named(withDomain, "HTTPRoute", "agent").spec as any).toMatchObject({
+      parentRefs: [{ sectionName: "https" }],
+      hostnames: ["moon.example.com"],
+    });
+    expect((named(withDomain, "HTTPRoute", "https-redirect").spec as any).rules[0].filters[0]).toMatchObject({
+      type: "RequestRedirect",
+      requestRedirect: { scheme: "https" },
+    });
   });
 });
 
 describe("workload hygiene", () => {
   it("runs every pod of the stack hardened for the restricted Pod Security Standard", () => {
     const pods = podTemplates(objects);
-    expect(pods.map((p) => p.owner.kind).sort()).toEqual(["CronJob", ...Array(6).fill("Deployment"), "Job", "Job", "StatefulSet"]);
+    expect(pods.map((p) => p.owner.kind).sort()).toEqual([
+      "CronJob",
+      ...Array(6).fill("Deployment"),
+      "Job",
+      "Job",
+      "StatefulSet",
+    ]);
     for (const { owner, spec } of pods) {
       const where = `${owner.kind} ${owner.metadata.name}`;
       expect(spec.automountServiceAccountToken, where).toBe(false);
-      expect(spec.securityContext, where).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+      expect(spec.securityContext, where).toMatchObject({
+        runAsNonRoot: true,
+        seccompProfile: { type: "RuntimeDefault" },
+      });
       expect(spec.securityContext.runAsUser, where).toBeGreaterThan(0);
       for (const c of spec.containers) {
-        expect(c.securityContext, where).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+        expect(c.securityContext, where).toMatchObject({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ["ALL"] },
+        });
         expect(Object.keys(c.resources.requests).sort(), where).toEqual(["cpu", "memory"]);
         expect(Object.keys(c.resources.limits).sort(), where).toEqual(["cpu", "memory"]);
         expect(c.image, where).toMatch(/:[\w.-]+$/);
@@ -126,19 +161,28 @@ describe("workload hygiene", () => {
 
   it("runs the app image as uid 10001 with a writable /tmp and its own program", () => {
     for (const { owner, spec } of appPods()) {
-      expect(spec.securityContext, owner.metadata.name).toMatchObject({ runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 });
+      expect(spec.securityContext, owner.metadata.name).toMatchObject({
+        runAsUser: 10001,
+        runAsGroup: 10001,
+        fsGroup: 10001,
+      });
       expect(spec.volumes).toContainEqual({ name: "tmp", emptyDir: { sizeLimit: "64Mi" } });
       const [container] = spec.containers;
       expect(container.volumeMounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
       expect(container.command).toEqual(["node", "/app/dist/apps/main.js"]);
-      const program = owner.kind === "Deployment" ? owner.metadata.name.replace(/-(blue|green)$/, "") : owner.kind === "Job" ? "migrate" : "aggregator";
+      const program =
+        owner.kind === "Deployment"
+          ? owner.metadata.name.replace(/-(blue|green)$/, "")
+          : owner.kind === "Job"
+            ? "migrate"
+            : "aggregator";
       expect(container.args).toEqual([program]);
     }
   });
 
   it("gives every service pod three distinct probes on its own port", () => {
     for (const d of ofKind(app(), "Deployment")) {
-      const [c] = (d["spec"] as any).template.spec.containers;
+      const [c] = (d.spec as any).template.spec.containers;
       expect(c.ports).toEqual([{ name: "http", containerPort: expect.any(Number), protocol: "TCP" }]);
       expect(c.livenessProbe.httpGet).toEqual({ path: "/health", port: "http" });
       expect(c.readinessProbe.httpGet).toEqual({ path: "/ready", port: "http" });
@@ -156,22 +200,29 @@ describe("workload hygiene", () => {
     const ports = { agent: 8000, sales: 8001, notification: 8002 } as Record<string, number>;
     for (const d of ofKind(app(), "Deployment")) {
       const name = d.metadata.name;
-      const template = (d["spec"] as any).template;
-      expect(selects((d["spec"] as any).selector, template.metadata.labels), name).toBe(true);
+      const template = (d.spec as any).template;
+      expect(selects((d.spec as any).selector, template.metadata.labels), name).toBe(true);
 
       const service = named(objects, "Service", name);
-      const matching = ofKind(app(), "Deployment").filter((o) => selects({ matchLabels: (service["spec"] as any).selector }, (o["spec"] as any).template.metadata.labels));
-      expect(matching.map((o) => o.metadata.name), name).toEqual([name]);
-      expect((service["spec"] as any).ports).toEqual([{ name: "http", port: ports[name.split("-")[0]!], targetPort: "http", protocol: "TCP" }]);
+      const matching = ofKind(app(), "Deployment").filter((o) =>
+        selects({ matchLabels: (service.spec as any).selector }, (o.spec as any).template.metadata.labels),
+      );
+      expect(
+        matching.map((o) => o.metadata.name),
+        name,
+      ).toEqual([name]);
+      expect((service.spec as any).ports).toEqual([
+        { name: "http", port: ports[name.split("-")[0]!], targetPort: "http", protocol: "TCP" },
+      ]);
       expect(template.spec.containers[0].ports[0].containerPort).toBe(ports[name.split("-")[0]!]);
 
-      const hpa = named(objects, "HorizontalPodAutoscaler", name)["spec"] as any;
+      const hpa = named(objects, "HorizontalPodAutoscaler", name).spec as any;
       expect(hpa.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name });
       expect(hpa.minReplicas).toBeGreaterThanOrEqual(2);
       expect(hpa.maxReplicas).toBeGreaterThanOrEqual(hpa.minReplicas);
-      expect((d["spec"] as any).replicas).toBe(hpa.minReplicas);
+      expect((d.spec as any).replicas).toBe(hpa.minReplicas);
 
-      const pdb = named(objects, "PodDisruptionBudget", name)["spec"] as any;
+      const pdb = named(objects, "PodDisruptionBudget", name).spec as any;
       expect(selects(pdb.selector, template.metadata.labels), name).toBe(true);
       // The budget must leave at least one pod up and still allow a drain to evict one.
       expect(pdb.maxUnavailable).toBeGreaterThanOrEqual(1);
@@ -181,27 +232,37 @@ describe("workload hygiene", () => {
 
   it("has green sales call green notification, and blue call blue", () => {
     for (const colour of ["blue", "green"]) {
-      const [c] = (named(objects, "Deployment", `sales-${colour}`)["spec"] as any).template.spec.containers;
+      const [c] = (named(objects, "Deployment", `sales-${colour}`).spec as any).template.spec.containers;
       expect(c.env).toContainEqual({ name: "NOTIFICATION_URL", value: `http://notification-${colour}:8002` });
       // The key sales presents to notification comes from the Secret, never in clear.
-      expect(c.env).toContainEqual({ name: "NOTIFICATION_API_KEY", valueFrom: { secretKeyRef: { name: "credentials", key: "NOTIFICATION_API_KEY" } } });
+      expect(c.env).toContainEqual({
+        name: "NOTIFICATION_API_KEY",
+        valueFrom: { secretKeyRef: { name: "credentials", key: "NOTIFICATION_API_KEY" } },
+      });
     }
   });
 
   it("hands sales the first integration key, else an admin key, and refuses apiKeys with neither", async () => {
     const { notificationKeyOf } = await import("./config.js");
-    expect(notificationKeyOf("viewer:v-0123456789abcdef,admin:a-0123456789abcdef,integration:i-0123456789abcdef")).toBe("i-0123456789abcdef");
+    expect(notificationKeyOf("viewer:v-0123456789abcdef,admin:a-0123456789abcdef,integration:i-0123456789abcdef")).toBe(
+      "i-0123456789abcdef",
+    );
     expect(notificationKeyOf("viewer:v-0123456789abcdef,admin:a-0123456789abcdef")).toBe("a-0123456789abcdef");
-    await expect(render({ stack: "local", set: { apiKeys: "viewer:v-0123456789abcdef" } })).rejects.toThrow(/apiKeys: must hold an integration or admin key/);
+    await expect(render({ stack: "local", set: { apiKeys: "viewer:v-0123456789abcdef" } })).rejects.toThrow(
+      /apiKeys: must hold an integration or admin key/,
+    );
   });
 
   it("gates each colour's services on its own migration Job", () => {
     for (const colour of ["blue", "green"]) {
       const job = ofKind(app(), "Job").find((j) => j.metadata.name.startsWith(`migrate-${colour}-`))!;
-      expect((job["spec"] as any)).toMatchObject({ backoffLimit: expect.any(Number), ttlSecondsAfterFinished: expect.any(Number) });
-      expect((job["spec"] as any).template.spec.restartPolicy).toBe("Never");
+      expect(job.spec as any).toMatchObject({
+        backoffLimit: expect.any(Number),
+        ttlSecondsAfterFinished: expect.any(Number),
+      });
+      expect((job.spec as any).template.spec.restartPolicy).toBe("Never");
     }
-    const cron = named(objects, "CronJob", "aggregator")["spec"] as any;
+    const cron = named(objects, "CronJob", "aggregator").spec as any;
     expect(cron).toMatchObject({
       schedule: "0 * * * *",
       concurrencyPolicy: "Forbid",
@@ -211,15 +272,19 @@ describe("workload hygiene", () => {
       jobTemplate: { spec: { backoffLimit: expect.any(Number) } },
     });
     // The image caps the heap for the services; the batch job gets 3/4 of its own 512Mi limit instead.
-    expect(cron.jobTemplate.spec.template.spec.containers[0].env).toContainEqual({ name: "NODE_OPTIONS", value: "--max-old-space-size=384" });
+    expect(cron.jobTemplate.spec.template.spec.containers[0].env).toContainEqual({
+      name: "NODE_OPTIONS",
+      value: "--max-old-space-size=384",
+    });
   });
 });
 
 describe("network policies", () => {
-  const policies = () => ofKind(app(), "NetworkPolicy").map((p) => p["spec"] as any);
+  const policies = () => ofKind(app(), "NetworkPolicy").map((p) => p.spec as any);
   const selecting = (pod: PodTemplate, type: "Ingress" | "Egress") =>
     policies().filter((p) => p.policyTypes.includes(type) && selects(p.podSelector as LabelSelector, pod.labels));
-  const egressPorts = (pod: PodTemplate) => selecting(pod, "Egress").flatMap((p) => (p.egress ?? []).flatMap((r: any) => r.ports.map((x: any) => x.port)));
+  const egressPorts = (pod: PodTemplate) =>
+    selecting(pod, "Egress").flatMap((p) => (p.egress ?? []).flatMap((r: any) => r.ports.map((x: any) => x.port)));
   const envNames = (pod: PodTemplate) => pod.spec.containers.flatMap((c: any) => c.env.map((e: any) => e.name));
 
   it("denies all traffic to and from every app pod by default", () => {
@@ -233,11 +298,20 @@ describe("network policies", () => {
       const where = pod.owner.metadata.name;
       const ports = egressPorts(pod);
       expect(ports, where).toContain(53);
-      expect(ports.includes(3306), where).toBe(envNames(pod).includes("DATABASE_URL") || envNames(pod).includes("WAREHOUSE_URL"));
-      const toData = selecting(pod, "Egress").flatMap((p) => p.egress ?? []).filter((r: any) => r.ports.some((x: any) => x.port === 3306));
+      expect(ports.includes(3306), where).toBe(
+        envNames(pod).includes("DATABASE_URL") || envNames(pod).includes("WAREHOUSE_URL"),
+      );
+      const toData = selecting(pod, "Egress")
+        .flatMap((p) => p.egress ?? [])
+        .filter((r: any) => r.ports.some((x: any) => x.port === 3306));
       for (const rule of toData) {
         expect(rule.to, where).toEqual([
-          { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "moon-data" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "mysql", "app.kubernetes.io/part-of": "moon-agent-tracker" } } },
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "moon-data" } },
+            podSelector: {
+              matchLabels: { "app.kubernetes.io/name": "mysql", "app.kubernetes.io/part-of": "moon-agent-tracker" },
+            },
+          },
         ]);
       }
     }
@@ -257,7 +331,12 @@ describe("network policies", () => {
           from: [
             {
               namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "envoy-gateway-system" } },
-              podSelector: { matchLabels: { "gateway.envoyproxy.io/owning-gateway-name": "public", "gateway.envoyproxy.io/owning-gateway-namespace": "moon" } },
+              podSelector: {
+                matchLabels: {
+                  "gateway.envoyproxy.io/owning-gateway-name": "public",
+                  "gateway.envoyproxy.io/owning-gateway-namespace": "moon",
+                },
+              },
             },
           ],
           ports: [{ protocol: "TCP", port }],
@@ -270,9 +349,15 @@ describe("network policies", () => {
     const [salesPod] = appPods().filter((p) => p.labels["app.kubernetes.io/name"] === "sales");
     const [notificationPod] = appPods().filter((p) => p.labels["app.kubernetes.io/name"] === "notification");
     expect(egressPorts(salesPod!)).toContain(8002);
-    const inbound = selecting(notificationPod!, "Ingress").flatMap((p) => p.ingress ?? []).filter((r: any) => !r.from.some((f: any) => f.namespaceSelector));
+    const inbound = selecting(notificationPod!, "Ingress")
+      .flatMap((p) => p.ingress ?? [])
+      .filter((r: any) => !r.from.some((f: any) => f.namespaceSelector));
     expect(inbound).toHaveLength(1);
-    expect(appPods().filter((p) => inbound[0].from.some((f: any) => selects(f.podSelector, p.labels))).map((p) => p.labels["app.kubernetes.io/name"])).toEqual(["sales", "sales"]);
+    expect(
+      appPods()
+        .filter((p) => inbound[0].from.some((f: any) => selects(f.podSelector, p.labels)))
+        .map((p) => p.labels["app.kubernetes.io/name"]),
+    ).toEqual(["sales", "sales"]);
     for (const pod of appPods().filter((p) => p.labels["app.kubernetes.io/name"] !== "sales")) {
       expect(egressPorts(pod), pod.owner.metadata.name).not.toContain(8002);
     }
@@ -280,9 +365,14 @@ describe("network policies", () => {
 
   it("opens notification to the internet only when it delivers outside", async () => {
     expect(policies().some((p) => p.egress?.some((r: any) => r.to?.some((t: any) => t.ipBlock)))).toBe(false);
-    const delivering = kubeObjects((await render({ stack: "local", set: { apiKeys, notifyWebhookUrl: "https://hooks.example.com/moon" } })).resources);
-    const policy = named(delivering, "NetworkPolicy", "allow-notification-delivery")["spec"] as any;
-    expect(policy.podSelector).toEqual({ matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["notification"] }] });
+    const delivering = kubeObjects(
+      (await render({ stack: "local", set: { apiKeys, notifyWebhookUrl: "https://hooks.example.com/moon" } }))
+        .resources,
+    );
+    const policy = named(delivering, "NetworkPolicy", "allow-notification-delivery").spec as any;
+    expect(policy.podSelector).toEqual({
+      matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["notification"] }],
+    });
     expect(policy.egress[0].to[0].ipBlock.except).toContain("169.254.0.0/16");
   });
 });
@@ -314,16 +404,23 @@ describe("secrets", () => {
   it("marks Secret payloads secret so Pulumi encrypts them in state", () => {
     const secretResources = rendered.resources.filter((r) => r.type === "kubernetes:core/v1:Secret");
     expect(secretResources).toHaveLength(2);
-    for (const r of secretResources) expect(holdsSecret(r.inputs["stringData"]), r.name).toBe(true);
+    for (const r of secretResources) expect(holdsSecret(r.inputs.stringData), r.name).toBe(true);
     const credentials = named(objects, "Secret", "credentials");
-    expect(Object.keys(credentials["stringData"] as object).sort()).toEqual(["API_KEYS", "DATABASE_URL", "NOTIFICATION_API_KEY", "WAREHOUSE_URL"]);
-    expect((credentials["stringData"] as any).DATABASE_URL).toBe("mysql://moon:fake-password-mysql-app@mysql.moon-data.svc.cluster.local:3306/moon");
+    expect(Object.keys(credentials.stringData as object).sort()).toEqual([
+      "API_KEYS",
+      "DATABASE_URL",
+      "NOTIFICATION_API_KEY",
+      "WAREHOUSE_URL",
+    ]);
+    expect((credentials.stringData as any).DATABASE_URL).toBe(
+      "mysql://moon:fake-password-mysql-app@mysql.moon-data.svc.cluster.local:3306/moon",
+    );
   });
 
   it("prints no credential in the rendered YAML, the resource list or the outputs", () => {
     expect(appearsIn(toYaml(rendered.resources))).toEqual([]);
     expect(appearsIn(JSON.stringify(toResourceList(rendered.resources)))).toEqual([]);
     expect(appearsIn(JSON.stringify(rendered.outputs))).toEqual([]);
-    expect(toYaml(rendered.resources)).toContain("API_KEYS: \"[secret]\"");
+    expect(toYaml(rendered.resources)).toContain('API_KEYS: "[secret]"');
   });
 });

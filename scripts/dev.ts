@@ -1,6 +1,6 @@
 // `npm run dev`: the whole system on this machine. Makes sure MySQL is there, migrates, loads demo
 // data once, then runs every program as the container would, until Ctrl-C.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { connect } from "../apps/db/client.js";
 import { runMigrations } from "../apps/db/migrate.js";
 import { seedAgentData } from "../apps/db/seed.js";
@@ -9,8 +9,16 @@ import { createMysqlDatabase, ensureDatabaseServers } from "./local-db.js";
 
 const DATABASE_URL = process.env.DATABASE_URL ?? "mysql://root@127.0.0.1:3306/moon";
 /** Fixed development keys so the README's curl examples work; never used outside `npm run dev`. */
-const devKeys = { admin: "dev-admin-key-0000000000", integration: "dev-integration-key-000000", viewer: "dev-viewer-key-0000000000" };
-const API_KEYS = process.env.API_KEYS ?? Object.entries(devKeys).map(([role, key]) => `${role}:${key}`).join(",");
+const devKeys = {
+  admin: "dev-admin-key-0000000000",
+  integration: "dev-integration-key-000000",
+  viewer: "dev-viewer-key-0000000000",
+};
+const API_KEYS =
+  process.env.API_KEYS ??
+  Object.entries(devKeys)
+    .map(([role, key]) => `${role}:${key}`)
+    .join(",");
 
 interface DevProgram {
   name: string;
@@ -21,12 +29,19 @@ interface DevProgram {
 /** The key sales uses to hand alerts to the notification service: an integration (or admin) key. */
 const notificationKey =
   process.env.NOTIFICATION_API_KEY ??
-  (API_KEYS.split(",").map((e) => e.trim().split(":")).find(([role]) => role === "integration" || role === "admin")?.[1] ?? "");
+  API_KEYS.split(",")
+    .map((e) => e.trim().split(":"))
+    .find(([role]) => role === "integration" || role === "admin")?.[1] ??
+  "";
 
 /** What `npm run dev` runs. Services listen on their contract ports. */
 const programs: DevProgram[] = [
   { name: "agent", port: 8000 },
-  { name: "sales", port: 8001, env: { NOTIFICATION_URL: "http://127.0.0.1:8002", NOTIFICATION_API_KEY: notificationKey } },
+  {
+    name: "sales",
+    port: 8001,
+    env: { NOTIFICATION_URL: "http://127.0.0.1:8002", NOTIFICATION_API_KEY: notificationKey },
+  },
   { name: "notification", port: 8002 },
 ];
 
@@ -87,12 +102,14 @@ async function stopAll(exitCode: number): Promise<void> {
 
 // --- The aggregator on a schedule (an hourly CronJob in the cluster) -------------------------------
 /** By default a second database on the same server as DATABASE_URL. */
-const WAREHOUSE_URL = process.env.WAREHOUSE_URL ?? Object.assign(new URL(DATABASE_URL), { pathname: "/moon_warehouse" }).toString();
+const WAREHOUSE_URL =
+  process.env.WAREHOUSE_URL ?? Object.assign(new URL(DATABASE_URL), { pathname: "/moon_warehouse" }).toString();
 const AGGREGATE_INTERVAL_SECONDS = Number(process.env.AGGREGATE_INTERVAL_SECONDS ?? 60);
 
 /** Runs the aggregator now, then again each interval after a run ends, so runs never overlap. */
 async function scheduleAggregator(): Promise<void> {
-  if (!(AGGREGATE_INTERVAL_SECONDS >= 1)) throw new Error("AGGREGATE_INTERVAL_SECONDS must be a number of seconds >= 1");
+  if (!(AGGREGATE_INTERVAL_SECONDS >= 1))
+    throw new Error("AGGREGATE_INTERVAL_SECONDS must be a number of seconds >= 1");
   if (WAREHOUSE_URL.startsWith("mysql:")) await createMysqlDatabase(WAREHOUSE_URL);
   const runOnce = () => {
     const child = spawn(process.execPath, ["--import", "tsx", "apps/main.ts", "aggregator"], {
@@ -106,7 +123,9 @@ async function scheduleAggregator(): Promise<void> {
     });
   };
   runOnce();
-  console.log(`[dev] aggregator: every ${AGGREGATE_INTERVAL_SECONDS}s into ${WAREHOUSE_URL.replace(/\/\/[^@]*@/, "//")}`);
+  console.log(
+    `[dev] aggregator: every ${AGGREGATE_INTERVAL_SECONDS}s into ${WAREHOUSE_URL.replace(/\/\/[^@]*@/, "//")}`,
+  );
 }
 // ----------------------------------------------------------------------------------------------------
 

@@ -14,7 +14,9 @@ export async function createMysqlDatabase(url: string): Promise<void> {
   u.pathname = "/";
   const conn = await mysql.createConnection({ uri: u.toString().replace(/\/$/, ""), connectTimeout: 5_000 });
   try {
-    await conn.query(`CREATE DATABASE IF NOT EXISTS \`${name.replace(/`/g, "")}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await conn.query(
+      `CREATE DATABASE IF NOT EXISTS \`${name.replace(/`/g, "")}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
   } finally {
     await conn.end();
   }

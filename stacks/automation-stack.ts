@@ -2,12 +2,12 @@
 import { fileURLToPath } from "node:url";
 import {
   ConcurrentUpdateError,
-  LocalWorkspace,
-  StackNotFoundError,
   type EngineEvent,
+  LocalWorkspace,
   type Stack,
+  StackNotFoundError,
 } from "@pulumi/pulumi/automation/index.js";
-import { StackBusyError, type PlannedStep, type Preview, type StackOps } from "./stack-ops.js";
+import { type PlannedStep, type Preview, StackBusyError, type StackOps } from "./stack-ops.js";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 

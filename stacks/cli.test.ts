@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { main, type CliDeps } from "./commands.js";
+import { type CliDeps, main } from "./commands.js";
 import { apiKey, startWorld, type World } from "./test/harness.js";
 
 let world: World;
@@ -31,7 +31,20 @@ function cli(env: Record<string, string | undefined> = { MOON_API_KEY: apiKey },
 
 describe("command line", () => {
   it.each([
-    ["release", ["--image <ref>", "--yes", "--wait <seconds>", "--url <base>", "MOON_GATEWAY_URL", "MOON_API_KEY", "x-moon-colour", "roll", "Exit status"]],
+    [
+      "release",
+      [
+        "--image <ref>",
+        "--yes",
+        "--wait <seconds>",
+        "--url <base>",
+        "MOON_GATEWAY_URL",
+        "MOON_API_KEY",
+        "x-moon-colour",
+        "roll",
+        "Exit status",
+      ],
+    ],
     ["promote", ["--yes", "--wait <seconds>", "--url <base>", "MOON_GATEWAY_URL", "MOON_API_KEY", "smoke-test"]],
     ["rollback", ["--yes", "No smoke", "Exit status"]],
     ["status", ["--json", "lock"]],
@@ -51,7 +64,11 @@ describe("command line", () => {
 
     const status = cli();
     expect(await status.run("status", "-s", "test", "--json")).toBe(0);
-    expect(JSON.parse(status.out.join("\n"))).toMatchObject({ live: "green", idle: "blue", images: { green: "moon:v2" } });
+    expect(JSON.parse(status.out.join("\n"))).toMatchObject({
+      live: "green",
+      idle: "blue",
+      images: { green: "moon:v2" },
+    });
   });
 
   it("takes the gateway URL from --url, else MOON_GATEWAY_URL, when the stack has no url output", async () => {
@@ -66,7 +83,9 @@ describe("command line", () => {
 
     // --url wins over the variable.
     const fromFlag = cli({ MOON_API_KEY: apiKey, MOON_GATEWAY_URL: "http://127.0.0.1:9" });
-    expect(await fromFlag.run("promote", "--stack", "test", "--yes", "--wait", "2", "--url", world.gateway.url)).toBe(0);
+    expect(await fromFlag.run("promote", "--stack", "test", "--yes", "--wait", "2", "--url", world.gateway.url)).toBe(
+      0,
+    );
     expect(await world.liveColour()).toBe("blue");
   });
 
@@ -80,7 +99,10 @@ describe("command line", () => {
 
   it("asks before deploying on a terminal, and stops without a terminal unless --yes", async () => {
     const questions: string[] = [];
-    const asked = cli({ MOON_API_KEY: apiKey }, async (question) => (questions.push(question), false));
+    const asked = cli({ MOON_API_KEY: apiKey }, async (question) => {
+      questions.push(question);
+      return false;
+    });
     expect(await asked.run("release", "--stack", "test", "--image", "moon:v2")).toBe(1);
     expect(questions).toEqual(["Deploy moon:v2 to green on stack test?"]);
 
@@ -95,7 +117,10 @@ describe("command line", () => {
     [["promote", "--image", "x", "--stack", "test"], /--image is not an option of promote/],
     [["status"], /--stack is required/],
     [["release", "--stack", "test", "--image", "m:1", "--wait", "soon"], /--wait must be a positive number/],
-    [["promote", "--stack", "test", "--url", "gateway.example.com"], /--url must be an http:\/\/ or https:\/\/ base URL/],
+    [
+      ["promote", "--stack", "test", "--url", "gateway.example.com"],
+      /--url must be an http:\/\/ or https:\/\/ base URL/,
+    ],
     [["rollback", "--stack", "test", "--url", "http://x"], /--url is not an option of rollback/],
     [["deploy"], /unknown command "deploy"/],
   ])("rejects bad usage %j with exit 2", async (argv, message) => {
@@ -117,7 +142,13 @@ describe("command line", () => {
   });
 
   it("answers --help from the real entry point", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "stacks/cli.ts", "rollback", "--help"]);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      "--import",
+      "tsx",
+      "stacks/cli.ts",
+      "rollback",
+      "--help",
+    ]);
     expect(stdout).toContain("usage: npm run rollback -- --stack <name> [--yes]");
   });
 });

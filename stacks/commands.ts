@@ -6,9 +6,9 @@ import { help, overview } from "./help.js";
 import { promote } from "./promote.js";
 import { release } from "./release.js";
 import { rollback } from "./rollback.js";
-import { printStatus, readStatus } from "./status.js";
 import type { StackOps } from "./stack-ops.js";
-import { StepLog, errorMessage, type Print } from "./step-log.js";
+import { printStatus, readStatus } from "./status.js";
+import { errorMessage, type Print, StepLog } from "./step-log.js";
 
 export interface CliDeps {
   selectStack: (name: string) => Promise<StackOps>;
@@ -75,13 +75,16 @@ export async function main(argv: string[], deps: CliDeps): Promise<number> {
 
 type Args = ReturnType<typeof parse>;
 
-function parse(command: string, argv: string[]) {
-  let values;
+function parseOrUsageError(argv: string[]) {
   try {
-    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (err) {
     throw new UsageError(errorMessage(err));
   }
+}
+
+function parse(command: string, argv: string[]) {
+  const values = parseOrUsageError(argv);
   for (const given of Object.keys(values)) {
     if (!allowed[command]?.includes(given)) throw new UsageError(`--${given} is not an option of ${command}`);
   }
@@ -100,7 +103,8 @@ async function run(command: string, args: Args, deps: CliDeps): Promise<number> 
   const needsSmokeTests = command === "release" || command === "promote";
   const image = command === "release" ? required(args.image, "--image") : "";
   const apiKey = deps.env.MOON_API_KEY;
-  if (needsSmokeTests && !apiKey) throw new UsageError("MOON_API_KEY is not set; the smoke tests need an admin API key");
+  if (needsSmokeTests && !apiKey)
+    throw new UsageError("MOON_API_KEY is not set; the smoke tests need an admin API key");
   const waitSeconds = args.wait === undefined ? defaultWaitSeconds : Number(args.wait);
   if (!(waitSeconds > 0)) throw new UsageError(`--wait must be a positive number of seconds, not ${args.wait}`);
   // An empty MOON_GATEWAY_URL (an unset CI variable) means "use the stack's url output".
@@ -120,7 +124,11 @@ async function run(command: string, args: Args, deps: CliDeps): Promise<number> 
     smokeId: () => Math.random().toString(36).slice(2, 10).toUpperCase(),
   };
   const succeeded =
-    command === "release" ? await release(ctx, image) : command === "promote" ? await promote(ctx) : await rollback(ctx);
+    command === "release"
+      ? await release(ctx, image)
+      : command === "promote"
+        ? await promote(ctx)
+        : await rollback(ctx);
   return succeeded ? 0 : 1;
 }
 

@@ -44,7 +44,11 @@ export interface Outcome {
  * Runs one command's flow under the release lock and closes the report with how it ended (`title`
  * succeeded / FAILED, and the outcome). True when the flow succeeded.
  */
-export async function runFlow(ctx: FlowContext, title: string, body: (outcome: Outcome) => Promise<void>): Promise<boolean> {
+export async function runFlow(
+  ctx: FlowContext,
+  title: string,
+  body: (outcome: Outcome) => Promise<void>,
+): Promise<boolean> {
   const outcome: Outcome = { text: "Nothing was changed." };
   try {
     await withLock(ctx, () => body(outcome));

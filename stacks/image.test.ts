@@ -8,7 +8,11 @@ const instructions = dockerfile
   .replace(/\\\n\s*/g, " ")
   .split("\n")
   .filter((line) => line.trim() && !line.startsWith("#"));
-const stages = instructions.join("\n").split(/^FROM /m).slice(1).map((stage) => `FROM ${stage}`);
+const stages = instructions
+  .join("\n")
+  .split(/^FROM /m)
+  .slice(1)
+  .map((stage) => `FROM ${stage}`);
 const runtime = stages.at(-1) ?? "";
 
 describe("Dockerfile", () => {
@@ -37,7 +41,10 @@ describe("Dockerfile", () => {
   });
 
   it("lets into the build context everything the build copies from it", () => {
-    const admitted = dockerignore.split("\n").filter((line) => line.startsWith("!")).map((line) => line.slice(1));
+    const admitted = dockerignore
+      .split("\n")
+      .filter((line) => line.startsWith("!"))
+      .map((line) => line.slice(1));
     const copied = instructions
       .filter((line) => line.startsWith("COPY ") && !line.includes("--from="))
       .flatMap((line) => line.split(/\s+/).slice(1, -1));

@@ -4,7 +4,7 @@
 // from the committed Pulumi.<stack>.yaml, whose activeColor and images are whatever was committed last,
 // not what the previous release set. Before the first deployment there are no outputs, so the config
 // is all there is.
-import { colours, isColour, otherColour, type Colour } from "./colours.js";
+import { type Colour, colours, isColour, otherColour } from "./colours.js";
 import type { StackOps } from "./stack-ops.js";
 
 export interface LiveState {

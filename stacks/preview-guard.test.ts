@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { belongsTo, describeSummary, forbiddenSteps } from "./preview-guard.js";
 
-const urn = (type: string, name: string) => `urn:pulumi:eks::moon-agent-tracker::moon:k8s:ColourService$${type}::${name}`;
+const urn = (type: string, name: string) =>
+  `urn:pulumi:eks::moon-agent-tracker::moon:k8s:ColourService$${type}::${name}`;
 
 describe("preview guard", () => {
   it("knows a resource's colour from the words of its name, not from anywhere in its URN", () => {
@@ -27,7 +28,11 @@ describe("preview guard", () => {
       summary: {},
     };
 
-    expect(forbiddenSteps(preview, "green").map((step) => step.op)).toEqual(["create-replacement", "delete-replaced", "delete"]);
+    expect(forbiddenSteps(preview, "green").map((step) => step.op)).toEqual([
+      "create-replacement",
+      "delete-replaced",
+      "delete",
+    ]);
     expect(forbiddenSteps(preview, null)).toHaveLength(5);
   });
 

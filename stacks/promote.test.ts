@@ -18,7 +18,10 @@ describe("promote", () => {
     expect(await promote(ctx)).toBe(true);
 
     expect(world.stack.ups).toBe(1); // the flip only
-    expect(await world.stack.outputs()).toMatchObject({ activeColor: "green", images: { blue: "moon:v1", green: "moon:v2" } });
+    expect(await world.stack.outputs()).toMatchObject({
+      activeColor: "green",
+      images: { blue: "moon:v1", green: "moon:v2" },
+    });
     expect(await world.liveColour()).toBe("green");
     expect(world.green.requests).toContain("POST /agents");
     expect(lines.at(-1)).toBe("green is live; blue is idle and ready for a rollback.");
@@ -39,7 +42,12 @@ describe("promote", () => {
   it("stops before asking when the stack has no url output and none is given, and uses one given", async () => {
     world.stack.url = undefined;
     const questions: string[] = [];
-    const missing = world.context({ confirm: async (question) => (questions.push(question), true) });
+    const missing = world.context({
+      confirm: async (question) => {
+        questions.push(question);
+        return true;
+      },
+    });
 
     expect(await promote(missing.ctx)).toBe(false);
 

@@ -11,7 +11,9 @@ describe("release lock", () => {
     const lock = await acquireLock(stack, options);
     expect(await lockHolder(stack)).toMatch(/^me since /);
 
-    await expect(acquireLock(stack, { ...options, holder: "you" })).rejects.toThrow(/locked by another release: me since/);
+    await expect(acquireLock(stack, { ...options, holder: "you" })).rejects.toThrow(
+      /locked by another release: me since/,
+    );
 
     await lock.release();
     expect(stack.tags.has(lockTag)).toBe(false);

@@ -27,7 +27,9 @@ describe("release", () => {
     expect(world.stack.ups).toBe(2); // deploy green, then flip
     // Smoke tests reached green both pinned and as the live colour; blue saw none of them.
     expect(world.green.requests).toContain("POST /agents");
-    expect(world.green.requests.filter((r) => r === "DELETE /agents/SMOKE-T1" || r === "DELETE /agents/SMOKE-T2")).toHaveLength(2);
+    expect(
+      world.green.requests.filter((r) => r === "DELETE /agents/SMOKE-T1" || r === "DELETE /agents/SMOKE-T2"),
+    ).toHaveLength(2);
     expect(world.blue.requests.filter((r) => r.startsWith("POST"))).toEqual([]);
     expect(world.green.authorizations).toEqual(new Set([`Bearer ${apiKey}`]));
     expect(smokeRecords()).toEqual([]);
@@ -89,7 +91,9 @@ describe("release", () => {
     expect(world.stack.ups).toBe(0);
     expect(world.stack.config.get("images.green")).toBe("moon:v0");
     expect(world.green.requests).toEqual([]);
-    expect(lines.join("\n")).toMatch(/refused: the preview would replace urn:pulumi:test::moon-agent-tracker::kubernetes:apps\/v1:Deployment::agent-blue/);
+    expect(lines.join("\n")).toMatch(
+      /refused: the preview would replace urn:pulumi:test::moon-agent-tracker::kubernetes:apps\/v1:Deployment::agent-blue/,
+    );
     expect(lines.at(-1)).toBe("Nothing was changed.");
   });
 
@@ -150,7 +154,9 @@ describe("release", () => {
     expect(world.stack.previews).toBe(0);
     expect(world.stack.config.get("images.green")).toBe("moon:v0");
     const output = lines.join("\n");
-    expect(output).toMatch(/the stack has no url output .*run `pulumi up --refresh`.*pass --url http:\/\/<address> or set MOON_GATEWAY_URL/);
+    expect(output).toMatch(
+      /the stack has no url output .*run `pulumi up --refresh`.*pass --url http:\/\/<address> or set MOON_GATEWAY_URL/,
+    );
     expect(lines.at(-1)).toBe("Nothing was changed.");
   });
 
@@ -172,7 +178,10 @@ describe("release", () => {
 
     expect(await release(world.context().ctx, "moon:v3")).toBe(true);
 
-    expect(await world.stack.outputs()).toMatchObject({ activeColor: "blue", images: { blue: "moon:v3", green: "moon:v2" } });
+    expect(await world.stack.outputs()).toMatchObject({
+      activeColor: "blue",
+      images: { blue: "moon:v3", green: "moon:v2" },
+    });
     expect(await world.liveColour()).toBe("blue");
   });
 });

@@ -1,8 +1,9 @@
 // `release`: deploy an image to the idle colour, test it where it will run, then move traffic to it.
-import { confirmOrStop, runFlow, type FlowContext } from "./flow-context.js";
+
+import type { Colour } from "./colours.js";
+import { confirmOrStop, type FlowContext, runFlow } from "./flow-context.js";
 import { describeLive, gatewayUrl, pinLiveConfig, readLiveState } from "./live-state.js";
 import { describeSummary, forbiddenSteps, resourceName } from "./preview-guard.js";
-import type { Colour } from "./colours.js";
 import type { Preview } from "./stack-ops.js";
 import { cutOver } from "./traffic.js";
 
@@ -20,12 +21,16 @@ export async function release(ctx: FlowContext, image: string): Promise<boolean>
       await stack.setConfig(`images.${idle}`, image);
     });
     try {
-      await log.step(`preview the change to ${idle}`, async () => {
-        const preview = await stack.preview();
-        for (const step of preview.steps) log.detail(`${step.op} ${resourceName(step.urn)}`);
-        refuseOutsideIdle(preview, idle);
-        return preview;
-      }, describeSummary);
+      await log.step(
+        `preview the change to ${idle}`,
+        async () => {
+          const preview = await stack.preview();
+          for (const step of preview.steps) log.detail(`${step.op} ${resourceName(step.urn)}`);
+          refuseOutsideIdle(preview, idle);
+          return preview;
+        },
+        describeSummary,
+      );
       await confirmOrStop(ctx, `Deploy ${image} to ${idle} on stack ${stack.name}?`);
     } catch (err) {
       // Nothing was deployed: put the config back so this checkout still says what is live.

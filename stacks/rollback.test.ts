@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { release } from "./release.js";
-import { rollback } from "./rollback.js";
 import { lockTag } from "./release-lock.js";
+import { rollback } from "./rollback.js";
 import { startWorld, type World } from "./test/harness.js";
 
 let world: World;
@@ -31,7 +31,10 @@ describe("rollback", () => {
   });
 
   it("refuses while a release holds the stack", async () => {
-    world.stack.tags.set(lockTag, JSON.stringify({ holder: "GitHub Actions run 42", since: new Date().toISOString(), token: "x" }));
+    world.stack.tags.set(
+      lockTag,
+      JSON.stringify({ holder: "GitHub Actions run 42", since: new Date().toISOString(), token: "x" }),
+    );
     const { ctx, lines } = world.context();
 
     expect(await rollback(ctx)).toBe(false);

@@ -37,7 +37,10 @@ export async function waitForColour(target: GatewayTarget, colour: Colour, optio
   for (;;) {
     waiting = [];
     for (const path of readChecks) {
-      const problem = await attempt(() => callGateway(target, "GET", path), (r) => answeredByColour(r, colour));
+      const problem = await attempt(
+        () => callGateway(target, "GET", path),
+        (r) => answeredByColour(r, colour),
+      );
       if (problem) waiting.push(`GET ${path}: ${problem}`);
     }
     if (waiting.length === 0) return;
@@ -55,7 +58,11 @@ export async function runSmokeChecks(
   log: StepLog,
 ): Promise<void> {
   const failures: string[] = [];
-  const check = async (label: string, call: () => Promise<GatewayResponse>, judge: (r: GatewayResponse) => string | null) => {
+  const check = async (
+    label: string,
+    call: () => Promise<GatewayResponse>,
+    judge: (r: GatewayResponse) => string | null,
+  ) => {
     const problem = await attempt(call, judge);
     log.detail(`${problem ? "✗" : "✓"} ${label}${problem ? `: ${problem}` : ""}`);
     if (problem) failures.push(`${label}: ${problem}`);
@@ -63,7 +70,11 @@ export async function runSmokeChecks(
   };
 
   for (const path of readChecks) {
-    await check(`GET ${path}`, () => callGateway(target, "GET", path), (r) => answeredBy(r, colour, 200) ?? hasItems(r));
+    await check(
+      `GET ${path}`,
+      () => callGateway(target, "GET", path),
+      (r) => answeredBy(r, colour, 200) ?? hasItems(r),
+    );
   }
 
   const agentCode = `SMOKE-${smokeId}`;
@@ -75,19 +86,29 @@ export async function runSmokeChecks(
     branch: "Colombo",
     team: "Alpha",
   };
-  const created = await check(`POST /agents ${agentCode}`, () => callGateway(target, "POST", "/agents", record), (r) =>
-    answeredBy(r, colour, 201),
+  const created = await check(
+    `POST /agents ${agentCode}`,
+    () => callGateway(target, "POST", "/agents", record),
+    (r) => answeredBy(r, colour, 201),
   );
   if (created) {
-    await check(`GET /agents/${agentCode}`, () => callGateway(target, "GET", `/agents/${agentCode}`), (r) =>
-      answeredBy(r, colour, 200) ?? (field(r.body, "agentCode") === agentCode ? null : "read back a different record"),
+    await check(
+      `GET /agents/${agentCode}`,
+      () => callGateway(target, "GET", `/agents/${agentCode}`),
+      (r) =>
+        answeredBy(r, colour, 200) ??
+        (field(r.body, "agentCode") === agentCode ? null : "read back a different record"),
     );
-    const removed = await check(`DELETE /agents/${agentCode}`, () => callGateway(target, "DELETE", `/agents/${agentCode}`), (r) =>
-      answeredBy(r, colour, 204),
+    const removed = await check(
+      `DELETE /agents/${agentCode}`,
+      () => callGateway(target, "DELETE", `/agents/${agentCode}`),
+      (r) => answeredBy(r, colour, 204),
     );
     if (removed) {
-      await check(`GET /agents/${agentCode} after delete`, () => callGateway(target, "GET", `/agents/${agentCode}`), (r) =>
-        r.status === 404 ? null : `expected 404, got ${r.status}`,
+      await check(
+        `GET /agents/${agentCode} after delete`,
+        () => callGateway(target, "GET", `/agents/${agentCode}`),
+        (r) => (r.status === 404 ? null : `expected 404, got ${r.status}`),
       );
     }
   }
@@ -126,6 +147,8 @@ async function attempt(
   try {
     return judge(await call());
   } catch (err) {
-    return err instanceof Error ? `request failed: ${err.cause instanceof Error ? err.cause.message : err.message}` : String(err);
+    return err instanceof Error
+      ? `request failed: ${err.cause instanceof Error ? err.cause.message : err.message}`
+      : String(err);
   }
 }

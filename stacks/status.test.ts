@@ -27,7 +27,10 @@ describe("status", () => {
   });
 
   it("reports who holds the lock and where this checkout's config differs from what is deployed", async () => {
-    world.stack.tags.set(lockTag, JSON.stringify({ holder: "ana@laptop", since: "2026-01-02T03:04:05.000Z", token: "t" }));
+    world.stack.tags.set(
+      lockTag,
+      JSON.stringify({ holder: "ana@laptop", since: "2026-01-02T03:04:05.000Z", token: "t" }),
+    );
     world.stack.config.set("activeColor", "green");
 
     const status = await readStatus(world.stack);
@@ -43,6 +46,12 @@ describe("status", () => {
 
     const status = await readStatus(world.stack);
 
-    expect(status).toMatchObject({ deployed: false, live: "green", idle: "blue", images: { green: "moon:v1" }, url: null });
+    expect(status).toMatchObject({
+      deployed: false,
+      live: "green",
+      idle: "blue",
+      images: { green: "moon:v1" },
+      url: null,
+    });
   });
 });

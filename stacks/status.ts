@@ -1,5 +1,5 @@
 // `status`: which colour is live, what each colour runs, and whether a release holds the stack.
-import { colours, type Colour } from "./colours.js";
+import { type Colour, colours } from "./colours.js";
 import { readLiveState } from "./live-state.js";
 import { lockHolder } from "./release-lock.js";
 import type { StackOps } from "./stack-ops.js";
@@ -24,7 +24,8 @@ export async function readStatus(stack: StackOps): Promise<StackStatus> {
   const configDrift: string[] = [];
   if (live.deployed) {
     const configured = await stack.getConfig("activeColor");
-    if (configured !== live.active) configDrift.push(`activeColor is ${configured ?? "unset"} (deployed: ${live.active})`);
+    if (configured !== live.active)
+      configDrift.push(`activeColor is ${configured ?? "unset"} (deployed: ${live.active})`);
     for (const colour of colours) {
       const image = await stack.getConfig(`images.${colour}`);
       if (image !== live.images[colour]) {

@@ -37,12 +37,17 @@ export async function smokeTest(ctx: FlowContext, url: string, colour: Colour, p
   await ctx.log.step(`smoke-test ${colour} ${how}`, () => runSmokeChecks(target, colour, ctx.smokeId(), ctx.log));
 }
 
-
 /**
  * Smoke-tests the idle colour, flips to it and verifies it as the live colour; on any failure after
  * the flip started, moves traffic back to `from` by itself.
  */
-export async function cutOver(ctx: FlowContext, url: string, from: Colour, to: Colour, outcome: Outcome): Promise<void> {
+export async function cutOver(
+  ctx: FlowContext,
+  url: string,
+  from: Colour,
+  to: Colour,
+  outcome: Outcome,
+): Promise<void> {
   await smokeTest(ctx, url, to, true);
   let flipDeploying = false;
   try {

@@ -1,5 +1,5 @@
 // The CI workflows can only run on GitHub; what they promise is checked here by reading them.
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
@@ -33,7 +33,9 @@ const runs = (job: Job | undefined) => (job?.steps ?? []).map((step) => step.run
 describe("CI workflows", () => {
   it("pin every action to an exact version", () => {
     const used = Object.values(workflows).flatMap((workflow) =>
-      Object.values(workflow.jobs).flatMap((job) => (job.steps ?? []).flatMap((step) => (step.uses ? [step.uses] : []))),
+      Object.values(workflow.jobs).flatMap((job) =>
+        (job.steps ?? []).flatMap((step) => (step.uses ? [step.uses] : [])),
+      ),
     );
     expect(used.length).toBeGreaterThan(10);
     for (const action of used) expect(action).toMatch(/^[\w.-]+\/[\w.-]+@v\d+\.\d+\.\d+$/);
@@ -44,6 +46,7 @@ describe("CI workflows", () => {
     expect(runs(ci.jobs.test)).toMatch(/^npm ci$/m);
     expect(runs(ci.jobs.test)).toMatch(/^npm test$/m);
     expect(ci.jobs.render?.strategy?.matrix.stack).toEqual(["local", "eks", "doks"]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
     expect(runs(ci.jobs.render)).toContain('npm run --silent render -- "${{ matrix.stack }}"');
   });
 
@@ -69,7 +72,9 @@ describe("CI workflows", () => {
 
   it("get AWS credentials through OIDC, not stored keys", () => {
     expect(release.jobs.eks?.permissions?.["id-token"]).toBe("write");
-    const aws = release.jobs.eks?.steps?.find((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    const aws = release.jobs.eks?.steps?.find((step) =>
+      step.uses?.startsWith("aws-actions/configure-aws-credentials@"),
+    );
     expect(aws?.with).toHaveProperty("role-to-assume");
     expect(aws?.with).not.toHaveProperty("aws-access-key-id");
   });
@@ -78,6 +83,7 @@ describe("CI workflows", () => {
     const dispatch = operate.on.workflow_dispatch as { inputs: Record<string, { options: string[] }> };
     expect(dispatch.inputs.command?.options).toEqual(expect.arrayContaining(["promote", "rollback"]));
     expect(dispatch.inputs.stack?.options).toEqual(["eks", "doks"]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
     expect(operate.jobs.operate?.concurrency?.group).toBe("release-${{ inputs.stack }}");
     expect(runs(operate.jobs.operate)).toContain('npm run "$COMMAND" -- --stack "$STACK" --yes');
   });

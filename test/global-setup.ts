@@ -28,8 +28,11 @@ export default async function setup(): Promise<void> {
   const client = new pg.Client({ connectionString: adminPgUrl() });
   try {
     await client.connect();
-    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'moon\\_wt\\_%'");
-    for (const { datname } of rows) if (!ownerAlive(datname)) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'moon\\_wt\\_%'",
+    );
+    for (const { datname } of rows)
+      if (!ownerAlive(datname)) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
   } catch {
     // PostgreSQL is only needed by the warehouse tests; they report it themselves if it is missing.
   } finally {

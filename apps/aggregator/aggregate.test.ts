@@ -4,7 +4,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, freshPgDatabase, type TestDatabase } from "../../test/databases.js";
-import { aggregate, type AggregateOptions } from "./run.js";
+import { type AggregateOptions, aggregate } from "./run.js";
 import { addDays, Scenario } from "./test/scenario.js";
 import { openReader, readLatest, snapshotCounts, type WarehouseReader } from "./test/warehouse-reader.js";
 import { parseSqlTimestamp, sqlTimestamp } from "./warehouse/warehouse.js";
@@ -12,7 +12,17 @@ import { parseSqlTimestamp, sqlTimestamp } from "./warehouse/warehouse.js";
 const ago = (seconds: number) => sqlTimestamp(new Date(Date.now() - seconds * 1000));
 
 /** What Redshift rejects or would run differently; none of it may reach a redshift:// warehouse. */
-const notForRedshift = [/\bON\s+CONFLICT\b/i, /\b(BIG)?SERIAL\b/i, /\bTRUNCATE\b/i, /\bRETURNING\b/i, /\bFOR\s+UPDATE\b/i, /\bNOWAIT\b/i, /\bCREATE\s+(UNIQUE\s+)?INDEX\b/i, /\bIN\s+\w+\s+MODE\b/i, /\?/];
+const notForRedshift = [
+  /\bON\s+CONFLICT\b/i,
+  /\b(BIG)?SERIAL\b/i,
+  /\bTRUNCATE\b/i,
+  /\bRETURNING\b/i,
+  /\bFOR\s+UPDATE\b/i,
+  /\bNOWAIT\b/i,
+  /\bCREATE\s+(UNIQUE\s+)?INDEX\b/i,
+  /\bIN\s+\w+\s+MODE\b/i,
+  /\?/,
+];
 
 describe.each(["mysql", "postgres", "redshift"] as const)("aggregator into a %s warehouse", (kind) => {
   let source: TestDatabase;
@@ -48,7 +58,8 @@ describe.each(["mysql", "postgres", "redshift"] as const)("aggregator into a %s 
   beforeAll(async () => {
     source = await freshDatabase();
     warehouse = kind === "mysql" ? await freshDatabase({ migrate: false }) : await freshPgDatabase();
-    warehouseUrl = kind === "redshift" ? `${warehouse.url.replace(/^postgres:/, "redshift:")}?sslmode=disable` : warehouse.url;
+    warehouseUrl =
+      kind === "redshift" ? `${warehouse.url.replace(/^postgres:/, "redshift:")}?sslmode=disable` : warehouse.url;
     scenario = await Scenario.create(source.handle);
     reader = await openReader(warehouse.url);
   });
@@ -76,7 +87,13 @@ describe.each(["mysql", "postgres", "redshift"] as const)("aggregator into a %s 
     expect(latest).toEqual(expected());
     // Sanity of the scenario itself: some products met their target, one (never sold) did not.
     expect(latest.products.filter((p) => p[4] === "Achieved").length).toBeGreaterThan(0);
-    expect(latest.products.find((p) => p[0] === "UNSOLD")).toEqual(["UNSOLD", "Life – Unsold Plan", "1.00", "0.00", "Not Achieved"]);
+    expect(latest.products.find((p) => p[0] === "UNSOLD")).toEqual([
+      "UNSOLD",
+      "Life – Unsold Plan",
+      "1.00",
+      "0.00",
+      "Not Achieved",
+    ]);
   });
 
   it("an incremental run applies new sales, corrections, moves and deletions on old days, and late commits", async () => {
@@ -137,7 +154,10 @@ describe.each(["mysql", "postgres", "redshift"] as const)("aggregator into a %s 
     // Tamper with a day nothing has touched: an incremental run must leave it (and show it in the
     // KPIs, which sum the facts); a full run must repair it.
     const day = "2024-02-20";
-    const tampered = await reader.rows("UPDATE fact_daily_sales SET sale_count = sale_count + 1000 WHERE sale_date = ?", [day]);
+    const tampered = await reader.rows(
+      "UPDATE fact_daily_sales SET sale_count = sale_count + 1000 WHERE sale_date = ?",
+      [day],
+    );
     expect(tampered).toEqual([]);
     const tamperedFacts = (await readLatest(reader)).facts.filter((f) => f[0] === day);
     expect(tamperedFacts.length).toBeGreaterThan(0);
@@ -169,7 +189,9 @@ describe.each(["mysql", "postgres", "redshift"] as const)("aggregator into a %s 
       if (kind === "redshift") {
         const waiting = run();
         await new Promise((r) => setTimeout(r, 500));
-        expect(await reader.rows("SELECT COUNT(DISTINCT snapshot_at) FROM kpi_team_performance")).toEqual([[String(counts.team)]]);
+        expect(await reader.rows("SELECT COUNT(DISTINCT snapshot_at) FROM kpi_team_performance")).toEqual([
+          [String(counts.team)],
+        ]);
         await holder.rows("ROLLBACK");
         expect((await waiting).outcome).toBe("loaded");
         expect((await snapshotCounts(reader)).runs).toBe(counts.runs + 1);

@@ -10,11 +10,17 @@ const urlWith = (protocols: string[], hint: string) =>
 export const aggregatorEnv = z.object({
   DATABASE_URL: urlWith(["mysql:"], "must be a mysql://user:pass@host:port/database URL"),
   DATABASE_CA_CERT: z.string().optional(),
-  WAREHOUSE_URL: urlWith(["mysql:", "postgres:", "postgresql:", "redshift:"], "must be a mysql://, postgres:// or redshift:// URL"),
+  WAREHOUSE_URL: urlWith(
+    ["mysql:", "postgres:", "postgresql:", "redshift:"],
+    "must be a mysql://, postgres:// or redshift:// URL",
+  ),
   /** PEM used to verify the warehouse's certificate with sslmode=verify-ca|verify-full. */
   WAREHOUSE_CA_CERT: z.string().optional(),
   /** `true` recomputes every day's facts instead of only the days changed since the last run. */
-  AGGREGATE_FULL: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  AGGREGATE_FULL: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
   AGGREGATE_OVERLAP_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   AGGREGATE_BATCH_ROWS: z.coerce.number().int().min(1).max(10_000).default(5_000),
   COLOUR: z.enum(["blue", "green"]).default("blue"),

@@ -56,7 +56,9 @@ async function stream(
     const rowsToWrite = batch;
     batch = [];
     await inFlight;
-    inFlight = insertRows(wh, "fact_daily_sales", factColumns, rowsToWrite).then((n) => void (load.rowsWritten += n));
+    inFlight = insertRows(wh, "fact_daily_sales", factColumns, rowsToWrite).then((n) => {
+      load.rowsWritten += n;
+    });
     // Handled here so a failure waits for the next `await inFlight` instead of crashing the process.
     inFlight.catch(() => undefined);
   };

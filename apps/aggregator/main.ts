@@ -21,10 +21,14 @@ export async function run(): Promise<void> {
       overlapSeconds: env.AGGREGATE_OVERLAP_SECONDS,
       batchRows: env.AGGREGATE_BATCH_ROWS,
     });
-    if (summary.outcome === "skipped") logger.warn({ ...summary, peakRssMb: peakRssMb() }, "another run holds the lock; skipped");
+    if (summary.outcome === "skipped")
+      logger.warn({ ...summary, peakRssMb: peakRssMb() }, "another run holds the lock; skipped");
     else logger.info({ ...summary, peakRssMb: peakRssMb() }, "aggregation run");
   } catch (err) {
-    logger.error({ outcome: "failed", reason: err instanceof Error ? err.message : String(err), durationMs: Date.now() - started }, "aggregation failed");
+    logger.error(
+      { outcome: "failed", reason: err instanceof Error ? err.message : String(err), durationMs: Date.now() - started },
+      "aggregation failed",
+    );
     throw err;
   }
 }

@@ -3,8 +3,8 @@
 // with the reason; a bad environment names the variable.
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { ConfigError, loadEnv } from "../http/env.js";
 import { freshDatabase, freshPgDatabase, type TestDatabase } from "../../test/databases.js";
+import { ConfigError, loadEnv } from "../http/env.js";
 import { aggregatorEnv } from "./env.js";
 import { aggregate } from "./run.js";
 import { Scenario } from "./test/scenario.js";
@@ -75,10 +75,15 @@ describe.each(["mysql", "postgres"] as const)("a run killed mid-load (%s warehou
     // kill lands in the middle of the load, not before or after it.
     const blocker = await openReader(warehouse.url);
     await blocker.rows("BEGIN");
-    if (kind === "mysql") await blocker.rows("SELECT snapshot_at FROM kpi_branch_performance WHERE snapshot_at > '2000-01-01' FOR UPDATE");
+    if (kind === "mysql")
+      await blocker.rows("SELECT snapshot_at FROM kpi_branch_performance WHERE snapshot_at > '2000-01-01' FOR UPDATE");
     else await blocker.rows("LOCK TABLE kpi_branch_performance IN SHARE MODE");
 
-    const { child, exited } = startAggregator({ DATABASE_URL: source.url, WAREHOUSE_URL: warehouse.url, AGGREGATE_BATCH_ROWS: "50" });
+    const { child, exited } = startAggregator({
+      DATABASE_URL: source.url,
+      WAREHOUSE_URL: warehouse.url,
+      AGGREGATE_BATCH_ROWS: "50",
+    });
     onTestFinished(() => void child.kill("SIGKILL"));
     const database = new URL(warehouse.url).pathname.slice(1);
     // The run's session, blocked on the KPI insert: it has rewritten the facts in its transaction.
@@ -115,8 +120,14 @@ describe.each(["mysql", "postgres"] as const)("a run killed mid-load (%s warehou
     const { code, output } = await startAggregator({ DATABASE_URL: source.url, WAREHOUSE_URL: warehouse.url }).exited;
     expect(code, output).toBe(0);
     const line = JSON.parse(output.trim().split("\n").pop()!);
-    expect(line).toMatchObject({ service: "aggregator", outcome: "loaded", mode: "incremental", msg: "aggregation run" });
-    for (const field of ["rowsRead", "daysRecomputed", "rowsWritten", "durationMs"]) expect(typeof line[field]).toBe("number");
+    expect(line).toMatchObject({
+      service: "aggregator",
+      outcome: "loaded",
+      mode: "incremental",
+      msg: "aggregation run",
+    });
+    for (const field of ["rowsRead", "daysRecomputed", "rowsWritten", "durationMs"])
+      expect(typeof line[field]).toBe("number");
     expect(await readLatest(reader)).toEqual({
       facts: scenario.expectedFacts(),
       teams: scenario.expectedTeams(),
@@ -139,10 +150,18 @@ describe("failures", () => {
   });
 
   it("names the variable when the environment is wrong", () => {
-    expect(() => loadEnv(aggregatorEnv, { DATABASE_URL: "mysql://root@db:3306/moon", WAREHOUSE_URL: "sqlite:///tmp/w" })).toThrow(ConfigError);
-    expect(() => loadEnv(aggregatorEnv, { DATABASE_URL: "mysql://root@db:3306/moon" })).toThrow(/WAREHOUSE_URL: is required/);
     expect(() =>
-      loadEnv(aggregatorEnv, { DATABASE_URL: "mysql://root@db:3306/moon", WAREHOUSE_URL: "redshift://u:p@wh:5439/dev", AGGREGATE_BATCH_ROWS: "0" }),
+      loadEnv(aggregatorEnv, { DATABASE_URL: "mysql://root@db:3306/moon", WAREHOUSE_URL: "sqlite:///tmp/w" }),
+    ).toThrow(ConfigError);
+    expect(() => loadEnv(aggregatorEnv, { DATABASE_URL: "mysql://root@db:3306/moon" })).toThrow(
+      /WAREHOUSE_URL: is required/,
+    );
+    expect(() =>
+      loadEnv(aggregatorEnv, {
+        DATABASE_URL: "mysql://root@db:3306/moon",
+        WAREHOUSE_URL: "redshift://u:p@wh:5439/dev",
+        AGGREGATE_BATCH_ROWS: "0",
+      }),
     ).toThrow(/AGGREGATE_BATCH_ROWS/);
   });
 });

@@ -48,13 +48,22 @@ export async function aggregate(o: AggregateOptions): Promise<RunSummary> {
     if (!(await wh.tryLock())) {
       await wh.rollback();
       finished = true;
-      return { outcome: "skipped", daysRecomputed: 0, rowsRead: 0, rowsWritten: 0, salesAggregated: 0, durationMs: elapsed() };
+      return {
+        outcome: "skipped",
+        daysRecomputed: 0,
+        rowsRead: 0,
+        rowsWritten: 0,
+        salesAggregated: 0,
+        durationMs: elapsed(),
+      };
     }
     const [last] = await wh.query<{ snapshot_at: string; watermark: string | null }>(
       `SELECT snapshot_at, watermark FROM ${runsTable} ORDER BY snapshot_at DESC LIMIT 1`,
     );
     // "Latest" is MAX(snapshot_at): snapshots must order as runs do even if the clock steps back.
-    const snapshotAt = sqlTimestamp(new Date(Math.max(Date.now(), last ? parseSqlTimestamp(last.snapshot_at).getTime() + 1 : 0)));
+    const snapshotAt = sqlTimestamp(
+      new Date(Math.max(Date.now(), last ? parseSqlTimestamp(last.snapshot_at).getTime() + 1 : 0)),
+    );
 
     source = await openSourceSnapshot(o.sourceUrl, { caCert: o.sourceCaCert });
     // The source's clock, not the newest change seen: with no new sales, old changes leave the

@@ -18,7 +18,12 @@ export function reaches(total: string, target: string): boolean {
   return cents(total) >= cents(target);
 }
 
-export async function appendSnapshot(wh: Warehouse, source: SourceSnapshot, snapshotAt: string, batchRows: number): Promise<SnapshotLoad> {
+export async function appendSnapshot(
+  wh: Warehouse,
+  source: SourceSnapshot,
+  snapshotAt: string,
+  batchRows: number,
+): Promise<SnapshotLoad> {
   const load: SnapshotLoad = { rowsRead: 0, rowsWritten: 0 };
   const at = `CAST(? AS ${wh.dialect.timestamp})`;
   // One pass over the facts into a small temporary table (teams × branches × products); the three
@@ -43,7 +48,14 @@ export async function appendSnapshot(wh: Warehouse, source: SourceSnapshot, snap
   const products = await source.products();
   const productRows = products.map((p) => {
     const total = totalOf.get(p.productCode) ?? "0.00";
-    return [snapshotAt, p.productCode, p.name, p.targetAmount, total, reaches(total, p.targetAmount) ? "Achieved" : "Not Achieved"];
+    return [
+      snapshotAt,
+      p.productCode,
+      p.name,
+      p.targetAmount,
+      total,
+      reaches(total, p.targetAmount) ? "Achieved" : "Not Achieved",
+    ];
   });
   const agents = await source.agentNotifications();
   const statuses = await source.notificationStatus();
@@ -54,7 +66,13 @@ export async function appendSnapshot(wh: Warehouse, source: SourceSnapshot, snap
     kpi_agent_notifications: ["snapshot_at", "agent_code", "agent_name", "notification_count"],
     kpi_notification_status: ["snapshot_at", "status", "notification_count"],
   };
-  load.rowsWritten += await insertAll(wh, "kpi_product_performance", columns.kpi_product_performance, productRows, batchRows);
+  load.rowsWritten += await insertAll(
+    wh,
+    "kpi_product_performance",
+    columns.kpi_product_performance,
+    productRows,
+    batchRows,
+  );
   load.rowsWritten += await insertAll(
     wh,
     "kpi_agent_notifications",

@@ -7,7 +7,15 @@ import { connect, type DbHandle } from "../db/client.js";
 import { notificationStatuses } from "../db/schema/index.js";
 
 /** fact_daily_sales columns, in the order dailyFacts yields them. */
-export const factColumns = ["sale_date", "branch", "team", "agent_code", "product_code", "total_amount", "sale_count"] as const;
+export const factColumns = [
+  "sale_date",
+  "branch",
+  "team",
+  "agent_code",
+  "product_code",
+  "total_amount",
+  "sale_count",
+] as const;
 
 export interface Product {
   productCode: string;
@@ -52,7 +60,8 @@ export async function openSourceSnapshot(url: string, options: { caCert?: string
     throw err;
   }
   const c = conn;
-  const rows = async (sql: string, values: unknown[] = []) => (await c.query({ sql, values, rowsAsArray: true }))[0] as unknown[][];
+  const rows = async (sql: string, values: unknown[] = []) =>
+    (await c.query({ sql, values, rowsAsArray: true }))[0] as unknown[][];
 
   return {
     async clock() {
@@ -69,10 +78,14 @@ export async function openSourceSnapshot(url: string, options: { caCert?: string
       return result.map(([day]) => day as string);
     },
     dailyFacts(days) {
-      const sql = days ? `${dailyFactsSql} WHERE sale_date IN (?) ${dailyFactsGroup}` : `${dailyFactsSql} ${dailyFactsGroup}`;
+      const sql = days
+        ? `${dailyFactsSql} WHERE sale_date IN (?) ${dailyFactsGroup}`
+        : `${dailyFactsSql} ${dailyFactsGroup}`;
       // The callback connection underneath the promise wrapper is the one that can stream.
       const core = c.connection as unknown as CallbackConnection;
-      const stream: Readable = core.query({ sql, values: days ? [days] : [], rowsAsArray: true }).stream({ highWaterMark: 2_000 });
+      const stream: Readable = core
+        .query({ sql, values: days ? [days] : [], rowsAsArray: true })
+        .stream({ highWaterMark: 2_000 });
       return stream;
     },
     async products() {
@@ -88,7 +101,9 @@ export async function openSourceSnapshot(url: string, options: { caCert?: string
       );
     },
     async notificationStatus() {
-      const counts = new Map((await rows("SELECT status, COUNT(*) FROM notifications GROUP BY status")).map(([s, n]) => [s, n]));
+      const counts = new Map(
+        (await rows("SELECT status, COUNT(*) FROM notifications GROUP BY status")).map(([s, n]) => [s, n]),
+      );
       return notificationStatuses.map((status) => [status, counts.get(status) ?? 0]);
     },
     async close({ abort = false } = {}) {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import mysql from "mysql2/promise";
 import { drizzle, type MySql2Database } from "drizzle-orm/mysql2";
+import mysql from "mysql2/promise";
 import * as schema from "./schema/index.js";
 
 export type Database = MySql2Database<typeof schema>;
@@ -33,9 +33,15 @@ export function poolOptions(url: string, options: DbOptions = {}): mysql.PoolOpt
   if (!database) throw new Error("the URL names no database (mysql://user:pass@host:port/<database>)");
   const rawMode = u.searchParams.get("sslmode") ?? u.searchParams.get("ssl-mode")?.toLowerCase().replace("_", "-");
   const sslMode: SslMode =
-    u.searchParams.get("ssl") === "true" ? "require" : rawMode === "required" ? "require" : ((rawMode ?? "disable") as SslMode);
+    u.searchParams.get("ssl") === "true"
+      ? "require"
+      : rawMode === "required"
+        ? "require"
+        : ((rawMode ?? "disable") as SslMode);
   if (!sslModes.includes(sslMode)) throw new Error(`sslmode must be one of ${sslModes.join(", ")}`);
-  const ca = options.caCert ?? (u.searchParams.get("sslrootcert") ? readFileSync(u.searchParams.get("sslrootcert")!, "utf8") : undefined);
+  const ca =
+    options.caCert ??
+    (u.searchParams.get("sslrootcert") ? readFileSync(u.searchParams.get("sslrootcert")!, "utf8") : undefined);
   return {
     host: u.hostname,
     port: u.port ? Number(u.port) : 3306,
@@ -47,7 +53,11 @@ export function poolOptions(url: string, options: DbOptions = {}): mysql.PoolOpt
         ? undefined
         : sslMode === "require"
           ? { rejectUnauthorized: false }
-          : { rejectUnauthorized: true, ca, ...(sslMode === "verify-ca" ? { checkServerIdentity: () => undefined } : {}) },
+          : {
+              rejectUnauthorized: true,
+              ca,
+              ...(sslMode === "verify-ca" ? { checkServerIdentity: () => undefined } : {}),
+            },
     connectionLimit: options.poolSize ?? 10,
     maxIdle: options.poolSize ?? 10,
     // Fail fast when the database is away: callers answer 503 instead of hanging.

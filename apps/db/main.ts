@@ -6,7 +6,10 @@ import { connect } from "./client.js";
 import { runMigrations } from "./migrate.js";
 
 const env = z.object({
-  DATABASE_URL: z.string().url().refine((v) => v.startsWith("mysql://"), "must be a mysql:// URL"),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .refine((v) => v.startsWith("mysql://"), "must be a mysql:// URL"),
   DATABASE_CA_CERT: z.string().optional(),
   VERSION: z.string().default("dev"),
 });

@@ -7,8 +7,10 @@ import type { Database } from "./client.js";
 export function preparedPerDb<P>(prepare: (db: Database) => P): (db: Database) => P {
   const cache = new WeakMap<Database, P>();
   return (db) => {
-    let statement = cache.get(db);
-    if (!statement) cache.set(db, (statement = prepare(db)));
+    const cached = cache.get(db);
+    if (cached) return cached;
+    const statement = prepare(db);
+    cache.set(db, statement);
     return statement;
   };
 }

@@ -12,5 +12,7 @@ export async function seedAgentData({ db }: DbHandle): Promise<void> {
   await db
     .insert(agentProducts)
     .ignore()
-    .values(demoAuthorisations.flatMap(([agentCode, codes]) => codes.map((productCode) => ({ agentCode, productCode }))));
+    .values(
+      demoAuthorisations.flatMap(([agentCode, codes]) => codes.map((productCode) => ({ agentCode, productCode }))),
+    );
 }

@@ -1,11 +1,11 @@
-import { OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
 import { swaggerUI } from "@hono/swagger-ui";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { isUnavailable } from "../db/client.js";
-import { authenticate, type ApiKeyTable, type AuthVariables } from "./auth.js";
+import { type ApiKeyTable, type AuthVariables, authenticate } from "./auth.js";
 import { ApiError, problemResponse, unavailable, validationError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
@@ -74,14 +74,23 @@ export function createServiceApp(o: CreateAppOptions): ServiceApp {
     if (err instanceof ApiError) return problemResponse(c, err);
     if (err instanceof HTTPException) {
       const status = err.status as ContentfulStatusCode;
-      return problemResponse(c, new ApiError(status, status === 415 ? "unsupported_media_type" : "bad_request", err.message));
+      return problemResponse(
+        c,
+        new ApiError(status, status === 415 ? "unsupported_media_type" : "bad_request", err.message),
+      );
     }
     if (isUnavailable(err)) {
-      o.logger.warn({ requestId: c.get("requestId"), err: { message: err.message, code: (err as { code?: string }).code } }, "database unavailable");
+      o.logger.warn(
+        { requestId: c.get("requestId"), err: { message: err.message, code: (err as { code?: string }).code } },
+        "database unavailable",
+      );
       return problemResponse(c, unavailable());
     }
     o.logger.error({ requestId: c.get("requestId"), err }, "unhandled error");
-    return problemResponse(c, new ApiError(500, "internal", "an internal error occurred; quote the request id when reporting it"));
+    return problemResponse(
+      c,
+      new ApiError(500, "internal", "an internal error occurred; quote the request id when reporting it"),
+    );
   });
   app.notFound((c) => problemResponse(c, new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`)));
 
@@ -108,7 +117,10 @@ export function createServiceApp(o: CreateAppOptions): ServiceApp {
       tags: ["operations"],
       summary: "Readiness: the database answers",
       responses: {
-        200: { description: "Ready", content: { "application/json": { schema: z.object({ status: z.literal("ready") }) } } },
+        200: {
+          description: "Ready",
+          content: { "application/json": { schema: z.object({ status: z.literal("ready") }) } },
+        },
         503: { description: "Not ready (database unreachable, or shutting down)" },
       },
     }),

@@ -21,7 +21,8 @@ export function parseApiKeys(value: string): ApiKeyTable {
       const at = entry.indexOf(":");
       const role = entry.slice(0, at) as Role;
       const key = entry.slice(at + 1);
-      if (at < 1 || !roles.includes(role)) throw new Error(`entry ${i + 1} must be role:key with role one of ${roles.join(", ")}`);
+      if (at < 1 || !roles.includes(role))
+        throw new Error(`entry ${i + 1} must be role:key with role one of ${roles.join(", ")}`);
       if (key.length < 16) throw new Error(`entry ${i + 1} (${role}) has a key shorter than 16 characters`);
       table.set(digest(key), role);
     });
@@ -39,7 +40,11 @@ export function authenticate(keys: ApiKeyTable): MiddlewareHandler<{ Variables: 
     const role = match ? keys.get(digest(match[1]!)) : undefined;
     if (!role) {
       c.header("www-authenticate", 'Bearer realm="moon"');
-      throw new ApiError(401, "unauthorized", match ? "the API key is not valid" : "an Authorization: Bearer <key> header is required");
+      throw new ApiError(
+        401,
+        "unauthorized",
+        match ? "the API key is not valid" : "an Authorization: Bearer <key> header is required",
+      );
     }
     c.set("role", role);
     await next();

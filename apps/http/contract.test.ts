@@ -12,7 +12,14 @@ let svc: StartedService;
 beforeAll(async () => {
   db = await freshDatabase();
   svc = await startTestService(agentService, db.url, { COLOUR: "green", VERSION: "v1.2.3" });
-  await client(svc.url).call("POST", "/agents", { agentCode: "AGT004", firstName: "A", lastName: "J", email: "a@moon.lk", branch: "Colombo", team: "Alpha" });
+  await client(svc.url).call("POST", "/agents", {
+    agentCode: "AGT004",
+    firstName: "A",
+    lastName: "J",
+    email: "a@moon.lk",
+    branch: "Colombo",
+    team: "Alpha",
+  });
   await client(svc.url).call("POST", "/products", { productCode: "P1", type: "life", name: "P1", targetAmount: 1 });
 });
 afterAll(async () => {
@@ -45,7 +52,13 @@ describe("operations endpoints", () => {
   test("/openapi.json documents every resource path and /docs serves a page", async () => {
     const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as any;
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/agents", "/agents/{agentCode}", "/products", "/products/{productCode}", "/agents/{agentCode}/products/{productCode}"]),
+      expect.arrayContaining([
+        "/agents",
+        "/agents/{agentCode}",
+        "/products",
+        "/products/{productCode}",
+        "/agents/{agentCode}/products/{productCode}",
+      ]),
     );
     expect(doc.components.securitySchemes.bearer.scheme).toBe("bearer");
     const docs = await fetch(`${svc.url}/docs`);
@@ -54,7 +67,9 @@ describe("operations endpoints", () => {
   });
 
   test("errors are problem+json with the request id, and an incoming request id is kept", async () => {
-    const res = await fetch(`${svc.url}/agents/NOPE`, { headers: { authorization: `Bearer ${testKeys.viewer}`, "x-request-id": "trace-123" } });
+    const res = await fetch(`${svc.url}/agents/NOPE`, {
+      headers: { authorization: `Bearer ${testKeys.viewer}`, "x-request-id": "trace-123" },
+    });
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     expect(res.headers.get("x-request-id")).toBe("trace-123");
@@ -78,7 +93,11 @@ describe("authentication and roles", () => {
     ["GET", "/agents/AGT004/products"],
   ];
   const writes: Array<[string, string, unknown?]> = [
-    ["POST", "/agents", { agentCode: "W1", firstName: "A", lastName: "B", email: "a@moon.lk", branch: "Galle", team: "Beta" }],
+    [
+      "POST",
+      "/agents",
+      { agentCode: "W1", firstName: "A", lastName: "B", email: "a@moon.lk", branch: "Galle", team: "Beta" },
+    ],
     ["PATCH", "/agents/AGT004", { team: "Beta" }],
     ["DELETE", "/agents/NOPE"],
     ["POST", "/products", { productCode: "W1", type: "life", name: "W", targetAmount: 1 }],
@@ -92,7 +111,10 @@ describe("authentication and roles", () => {
     const none = await client(svc.url, null).call(method, path, body);
     expect(none.status).toBe(401);
     expect(none.headers.get("www-authenticate")).toContain("Bearer");
-    const wrong = await fetch(`${svc.url}${path}`, { method, headers: { authorization: "Bearer not-a-real-key-at-all" } });
+    const wrong = await fetch(`${svc.url}${path}`, {
+      method,
+      headers: { authorization: "Bearer not-a-real-key-at-all" },
+    });
     expect(wrong.status).toBe(401);
   });
 
@@ -102,15 +124,18 @@ describe("authentication and roles", () => {
     }
   });
 
-  test.each(writes)("%s %s: viewer and integration get 403, and nothing changes", async (method, path, body?: unknown) => {
-    const before = await (await client(svc.url).call("GET", "/agents/AGT004")).json();
-    for (const role of ["viewer", "integration"] as const) {
-      const res = await client(svc.url, role).call(method, path, body);
-      expect(res.status, role).toBe(403);
-      expect((await res.json()).detail).toContain(role);
-    }
-    expect(await (await client(svc.url).call("GET", "/agents/AGT004")).json()).toEqual(before);
-  });
+  test.each(writes)(
+    "%s %s: viewer and integration get 403, and nothing changes",
+    async (method, path, body?: unknown) => {
+      const before = await (await client(svc.url).call("GET", "/agents/AGT004")).json();
+      for (const role of ["viewer", "integration"] as const) {
+        const res = await client(svc.url, role).call(method, path, body);
+        expect(res.status, role).toBe(403);
+        expect((await res.json()).detail).toContain(role);
+      }
+      expect(await (await client(svc.url).call("GET", "/agents/AGT004")).json()).toEqual(before);
+    },
+  );
 });
 
 describe("environment validation", () => {

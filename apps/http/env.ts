@@ -20,14 +20,17 @@ export const serviceEnv = (defaultPort: number) =>
     /** PEM used to verify the database's certificate with sslmode=verify-ca|verify-full. */
     DATABASE_CA_CERT: z.string().optional(),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-    API_KEYS: z.string().min(1).transform((v, ctx) => {
-      try {
-        return parseApiKeys(v);
-      } catch (err) {
-        ctx.addIssue({ code: "custom", message: (err as Error).message });
-        return z.NEVER;
-      }
-    }),
+    API_KEYS: z
+      .string()
+      .min(1)
+      .transform((v, ctx) => {
+        try {
+          return parseApiKeys(v);
+        } catch (err) {
+          ctx.addIssue({ code: "custom", message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
     COLOUR: z.enum(["blue", "green"]).default("blue"),
     VERSION: z.string().min(1).default("dev"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -7,12 +7,16 @@ export const code = (example: string) =>
     .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, "must be 1-32 letters, digits, '-' or '_'")
     .openapi({ example });
 
-export const name = (max: number, example: string) => z.string().trim().min(1, "must not be empty").max(max).openapi({ example });
+export const name = (max: number, example: string) =>
+  z.string().trim().min(1, "must not be empty").max(max).openapi({ example });
 
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD")
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "is not a calendar date")
+  .refine(
+    (v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+    "is not a calendar date",
+  )
   .openapi({ example: "2024-03-01" });
 
 export const timestamp = z.string().openapi({ format: "date-time", example: "2024-03-01T08:30:00.000Z" });
@@ -45,7 +49,10 @@ const problem = z
 /** Problem responses, declared once so every route documents its errors the same way. */
 export const problems = (...statuses: Array<400 | 401 | 403 | 404 | 409 | 415 | 422 | 503>) =>
   Object.fromEntries(
-    statuses.map((s) => [s, { description: "Problem (RFC 9457)", content: { "application/problem+json": { schema: problem } } }]),
+    statuses.map((s) => [
+      s,
+      { description: "Problem (RFC 9457)", content: { "application/problem+json": { schema: problem } } },
+    ]),
   );
 
 export const commonProblems = [400, 401, 403, 503] as const;

@@ -10,7 +10,15 @@ export function createLogger(base: { service: string; colour?: string; version?:
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: {
-      paths: ["authorization", "headers.authorization", "req.headers.authorization", "password", "*.password", "url", "*.url"],
+      paths: [
+        "authorization",
+        "headers.authorization",
+        "req.headers.authorization",
+        "password",
+        "*.password",
+        "url",
+        "*.url",
+      ],
       censor: "[redacted]",
     },
   });

@@ -11,7 +11,10 @@ export const moneyInput = z
   .transform((v, ctx) => {
     const text = typeof v === "number" ? String(v) : v.trim();
     if (!decimal2.test(text)) {
-      ctx.addIssue({ code: "custom", message: "must be a non-negative amount with at most 2 decimals and 12 digits before the point" });
+      ctx.addIssue({
+        code: "custom",
+        message: "must be a non-negative amount with at most 2 decimals and 12 digits before the point",
+      });
       return z.NEVER;
     }
     const [whole, frac = ""] = text.split(".");

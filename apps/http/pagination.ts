@@ -20,7 +20,10 @@ export function encodeCursor(key: string | number): string {
   return Buffer.from(JSON.stringify([key])).toString("base64url");
 }
 
-export function decodeCursor<T extends string | number>(cursor: string | undefined, kind: "string" | "number"): T | undefined {
+export function decodeCursor<T extends string | number>(
+  cursor: string | undefined,
+  kind: "string" | "number",
+): T | undefined {
   if (cursor === undefined) return undefined;
   try {
     const [key] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as unknown[];
@@ -28,11 +31,17 @@ export function decodeCursor<T extends string | number>(cursor: string | undefin
   } catch {
     // falls through to the error below
   }
-  throw badRequest("invalid query: cursor", [{ in: "query", field: "cursor", message: "is not a cursor this API issued" }]);
+  throw badRequest("invalid query: cursor", [
+    { in: "query", field: "cursor", message: "is not a cursor this API issued" },
+  ]);
 }
 
 /** Fetches `limit + 1` rows upstream; this trims the extra one and derives the next cursor. */
-export function page<T>(rows: T[], limit: number, keyOf: (row: T) => string | number): { items: T[]; nextCursor: string | null } {
+export function page<T>(
+  rows: T[],
+  limit: number,
+  keyOf: (row: T) => string | number,
+): { items: T[]; nextCursor: string | null } {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };

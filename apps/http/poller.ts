@@ -46,7 +46,10 @@ export function startPoller(o: PollerOptions): Worker {
       try {
         handled = await o.round();
       } catch (err) {
-        o.logger.warn({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, `${o.name}: round failed`);
+        o.logger.warn(
+          { err: { message: (err as Error).message, code: (err as { code?: string }).code } },
+          `${o.name}: round failed`,
+        );
       }
       if (handled < o.batchSize && !stopped) await pause();
     }

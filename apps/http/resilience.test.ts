@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { freshDatabase, type TestDatabase } from "../../test/databases.js";
 import { client, startTestService, testApiKeys, testKeys } from "../../test/services.js";
-import { startTcpProxy, viaProxy, type TcpProxy } from "../../test/tcp-proxy.js";
+import { startTcpProxy, type TcpProxy, viaProxy } from "../../test/tcp-proxy.js";
 import { agentService } from "../agent/service.js";
 
 let db: TestDatabase;
@@ -48,7 +48,8 @@ test("starts with the database away, answers 503 quickly, and recovers by itself
     expect((await fetch(`${svc.url}/ready`)).status).toBe(503);
     proxy.restore();
     let status = 0;
-    for (let i = 0; i < 3 && status !== 200; i++) status = (await client(svc.url, "viewer").call("GET", "/agents")).status;
+    for (let i = 0; i < 3 && status !== 200; i++)
+      status = (await client(svc.url, "viewer").call("GET", "/agents")).status;
     expect(status).toBe(200);
   } finally {
     proxy.restore();
@@ -59,7 +60,13 @@ test("starts with the database away, answers 503 quickly, and recovers by itself
 test("SIGTERM: stops accepting, finishes the request in flight, exits 0", async () => {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = spawn(process.execPath, ["--import", "tsx", "apps/main.ts", "agent"], {
-    env: { ...process.env, PORT: String(port), DATABASE_URL: viaProxy(db.url, proxy), API_KEYS: testApiKeys, LOG_LEVEL: "info" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: viaProxy(db.url, proxy),
+      API_KEYS: testApiKeys,
+      LOG_LEVEL: "info",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let logs = "";
@@ -67,14 +74,26 @@ test("SIGTERM: stops accepting, finishes the request in flight, exits 0", async 
   child.stderr.on("data", (d: Buffer) => (logs += d.toString()));
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100 && !(await fetch(`${base}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+  for (
+    let i = 0;
+    i < 100 &&
+    !(await fetch(`${base}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 100));
 
   proxy.delay(1_500);
   const inFlight = fetch(`${base}/agents`, { headers: { authorization: `Bearer ${testKeys.viewer}` } });
   await new Promise((r) => setTimeout(r, 300));
   child.kill("SIGTERM");
   await new Promise((r) => setTimeout(r, 200));
-  const refused = await fetch(`${base}/health`).then(() => "answered", () => "refused");
+  const refused = await fetch(`${base}/health`).then(
+    () => "answered",
+    () => "refused",
+  );
 
   const res = await inFlight;
   expect(res.status).toBe(200);

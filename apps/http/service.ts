@@ -1,9 +1,9 @@
 import type { z } from "zod";
 import { connect, type Database, type DbHandle } from "../db/client.js";
 import { createServiceApp, type ServiceApp } from "./app.js";
-import { loadEnv, serviceEnv, type ServiceEnv } from "./env.js";
+import { loadEnv, type ServiceEnv, serviceEnv } from "./env.js";
 import { createLogger, type Logger } from "./logger.js";
-import { exitOnSignals, serveHttp, type RunningServer } from "./serve.js";
+import { exitOnSignals, type RunningServer, serveHttp } from "./serve.js";
 
 /** A background loop a service runs beside its HTTP server (outbox relay, delivery worker). */
 export interface Worker {
@@ -17,7 +17,7 @@ export interface ServiceDeps<E> {
   logger: Logger;
 }
 
-export interface ServiceDefinition<X extends z.ZodRawShape = {}> {
+export interface ServiceDefinition<X extends z.ZodRawShape = Record<never, z.ZodType>> {
   name: string;
   title: string;
   description: string;

@@ -6,10 +6,18 @@ import { registerNotificationRoutes } from "./notifications/handlers.js";
 
 const notificationEnv = {
   /** Where the webhook channel POSTs each notification as JSON; the channel fails when unset. */
-  NOTIFY_WEBHOOK_URL: z.string().url().refine((v) => /^https?:\/\//.test(v), "must be an http(s):// URL").optional(),
+  NOTIFY_WEBHOOK_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\//.test(v), "must be an http(s):// URL")
+    .optional(),
   NOTIFY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** smtp(s)://user:pass@host:port for the email channel; the channel fails when unset. */
-  SMTP_URL: z.string().url().refine((v) => /^smtps?:\/\//.test(v), "must be an smtp:// or smtps:// URL").optional(),
+  SMTP_URL: z
+    .string()
+    .url()
+    .refine((v) => /^smtps?:\/\//.test(v), "must be an smtp:// or smtps:// URL")
+    .optional(),
   NOTIFY_EMAIL_FROM: z.string().min(3).default("Moon Agent Tracker <tracker@moon.example>"),
   /** Mailbox for team, branch and product notifications (agents are mailed at their own address). */
   NOTIFY_EMAIL_TO: z.email().optional(),
@@ -22,7 +30,8 @@ const notificationEnv = {
 export const notificationService: ServiceDefinition<typeof notificationEnv> = {
   name: "notification",
   title: "Moon Agent Tracker: notification service",
-  description: "Notifications for agents and managers: stored, filtered, and delivered by log, webhook or email with retries.",
+  description:
+    "Notifications for agents and managers: stored, filtered, and delivered by log, webhook or email with retries.",
   defaultPort: 8002,
   extraEnv: notificationEnv,
   routes: (app, { db }) => registerNotificationRoutes(app, db),

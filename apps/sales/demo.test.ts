@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { seedAgentData } from "../db/seed.js";
 import { freshDatabase, type TestDatabase } from "../../test/databases.js";
+import { seedAgentData } from "../db/seed.js";
 import { demoSales, seedSalesData } from "./demo.js";
 import { evaluateOnce } from "./targets/evaluator.js";
 
@@ -20,7 +20,9 @@ test("demo sales reproduce DOMAIN.md's branch and team totals, and load once", a
   await seedSalesData(db.handle);
   expect(await query<{ n: number }>("SELECT COUNT(*) AS n FROM sales")).toEqual([{ n: demoSales.length }]);
   expect(await query<{ n: number }>("SELECT COUNT(*) AS n FROM sale_changes")).toEqual([{ n: demoSales.length }]);
-  expect(await query("SELECT branch, SUM(amount) AS total FROM sales GROUP BY branch ORDER BY total DESC, branch")).toEqual([
+  expect(
+    await query("SELECT branch, SUM(amount) AS total FROM sales GROUP BY branch ORDER BY total DESC, branch"),
+  ).toEqual([
     { branch: "Colombo", total: "212000.00" },
     { branch: "Kandy", total: "191000.00" },
     { branch: "Anuradhapura", total: "130000.00" },
@@ -38,10 +40,19 @@ test("demo sales reproduce DOMAIN.md's branch and team totals, and load once", a
 
 test("every product meets its target, and the demo raises its alerts once", async () => {
   while ((await evaluateOnce(db.handle.db)) > 0);
-  const alerts = await query<{ recipient: string; milestone: number }>("SELECT recipient, milestone FROM target_alerts ORDER BY recipient, milestone");
+  const alerts = await query<{ recipient: string; milestone: number }>(
+    "SELECT recipient, milestone FROM target_alerts ORDER BY recipient, milestone",
+  );
   expect(alerts.map((a) => `${a.recipient}@${a.milestone}`)).toEqual([
-    "AGT004@50", "AGT004@100", "branch:Colombo@50",
-    "product:HEALTH-FAM@100", "product:LIFE-BASIC@100", "product:LIFE-PLAT@100", "product:VEH-FULL@100", "product:VEH-TP@100",
-    "team:Beta@50", "team:Beta@100",
+    "AGT004@50",
+    "AGT004@100",
+    "branch:Colombo@50",
+    "product:HEALTH-FAM@100",
+    "product:LIFE-BASIC@100",
+    "product:LIFE-PLAT@100",
+    "product:VEH-FULL@100",
+    "product:VEH-TP@100",
+    "team:Beta@50",
+    "team:Beta@100",
   ]);
 });

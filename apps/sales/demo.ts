@@ -11,14 +11,70 @@ import { createTarget } from "./targets/store.js";
 
 /** Branch totals Colombo 212,000; Kandy 191,000; …; team totals Beta 222,000; …; every product on target. */
 export const demoSales: NewSale[] = [
-  { saleRef: "DEMO-0001", agentCode: "AGT004", productCode: "LIFE-PLAT", amount: "125000.00", saleDate: "2024-03-01", branch: "Colombo" },
-  { saleRef: "DEMO-0002", agentCode: "AGT005", productCode: "VEH-FULL", amount: "92000.00", saleDate: "2024-03-02", branch: "Kandy" },
-  { saleRef: "DEMO-0003", agentCode: "AGT006", productCode: "HEALTH-FAM", amount: "100000.00", saleDate: "2024-03-05", branch: "Galle" },
-  { saleRef: "DEMO-0004", agentCode: "AGT007", productCode: "LIFE-BASIC", amount: "61000.00", saleDate: "2024-03-06", branch: "Matara" },
-  { saleRef: "DEMO-0005", agentCode: "AGT008", productCode: "VEH-TP", amount: "32000.00", saleDate: "2024-03-07", branch: "Jaffna" },
-  { saleRef: "DEMO-0006", agentCode: "AGT009", productCode: "LIFE-PLAT", amount: "130000.00", saleDate: "2024-03-08", branch: "Anuradhapura" },
-  { saleRef: "DEMO-0007", agentCode: "AGT010", productCode: "VEH-FULL", amount: "87000.00", saleDate: "2024-03-11", branch: "Colombo" },
-  { saleRef: "DEMO-0008", agentCode: "AGT011", productCode: "HEALTH-FAM", amount: "99000.00", saleDate: "2024-03-12", branch: "Kandy" },
+  {
+    saleRef: "DEMO-0001",
+    agentCode: "AGT004",
+    productCode: "LIFE-PLAT",
+    amount: "125000.00",
+    saleDate: "2024-03-01",
+    branch: "Colombo",
+  },
+  {
+    saleRef: "DEMO-0002",
+    agentCode: "AGT005",
+    productCode: "VEH-FULL",
+    amount: "92000.00",
+    saleDate: "2024-03-02",
+    branch: "Kandy",
+  },
+  {
+    saleRef: "DEMO-0003",
+    agentCode: "AGT006",
+    productCode: "HEALTH-FAM",
+    amount: "100000.00",
+    saleDate: "2024-03-05",
+    branch: "Galle",
+  },
+  {
+    saleRef: "DEMO-0004",
+    agentCode: "AGT007",
+    productCode: "LIFE-BASIC",
+    amount: "61000.00",
+    saleDate: "2024-03-06",
+    branch: "Matara",
+  },
+  {
+    saleRef: "DEMO-0005",
+    agentCode: "AGT008",
+    productCode: "VEH-TP",
+    amount: "32000.00",
+    saleDate: "2024-03-07",
+    branch: "Jaffna",
+  },
+  {
+    saleRef: "DEMO-0006",
+    agentCode: "AGT009",
+    productCode: "LIFE-PLAT",
+    amount: "130000.00",
+    saleDate: "2024-03-08",
+    branch: "Anuradhapura",
+  },
+  {
+    saleRef: "DEMO-0007",
+    agentCode: "AGT010",
+    productCode: "VEH-FULL",
+    amount: "87000.00",
+    saleDate: "2024-03-11",
+    branch: "Colombo",
+  },
+  {
+    saleRef: "DEMO-0008",
+    agentCode: "AGT011",
+    productCode: "HEALTH-FAM",
+    amount: "99000.00",
+    saleDate: "2024-03-12",
+    branch: "Kandy",
+  },
 ];
 
 export const demoTargets: NewTarget[] = [

@@ -8,7 +8,10 @@ import { registerTargetRoutes } from "./targets/handlers.js";
 
 const salesEnv = {
   /** Base URL of the notification service of the same colour, e.g. http://notification-blue:8002. */
-  NOTIFICATION_URL: z.string().url().refine((v) => /^https?:\/\//.test(v), "must be an http(s):// URL"),
+  NOTIFICATION_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\//.test(v), "must be an http(s):// URL"),
   /** A key the notification service accepts with the integration role. */
   NOTIFICATION_API_KEY: z.string().min(16, "must be at least 16 characters"),
   /** Channel the notification service delivers target alerts on. */

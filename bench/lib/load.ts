@@ -1,6 +1,6 @@
 // Shared benchmark machinery: start a program as a child process, load it with autocannon, read
 // its peak memory. Every benchmark compares against a baseline measured in the same run.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 
@@ -30,9 +30,7 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
     duration: o.durationSeconds ?? 10,
     method: o.method ?? "GET",
     headers: o.headers,
-    ...(o.body
-      ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: o.body!() }) }] }
-      : {}),
+    ...(o.body ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: o.body!() }) }] } : {}),
   });
   return {
     requestsPerSecond: result.requests.average,
@@ -76,7 +74,12 @@ export async function startChild(
   let stderr = "";
   child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
   const deadline = Date.now() + 30_000;
-  while ((await fetch(readyUrl).then((r) => r.ok, () => false)) === false) {
+  while (
+    (await fetch(readyUrl).then(
+      (r) => r.ok,
+      () => false,
+    )) === false
+  ) {
     if (child.exitCode !== null) throw new Error(`${args.join(" ")} exited with ${child.exitCode}:\n${stderr}`);
     if (Date.now() > deadline) throw new Error(`${args.join(" ")} was not ready at ${readyUrl} within 30s`);
     await new Promise((r) => setTimeout(r, 100));

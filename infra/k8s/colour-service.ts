@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Colour, ServiceSettings } from "../config.js";
-import { podLabels, versionOf, type AppService } from "./apps.js";
+import { type AppService, podLabels, versionOf } from "./apps.js";
 import type { Foundation } from "./foundation.js";
 import { appContainer, appPodSpec, programArgs, resourcesOf } from "./pod.js";
 
@@ -50,13 +50,15 @@ export class ColourService extends pulumi.ComponentResource {
               {
                 // Longer than the service's own drain timeout (SHUTDOWN_TIMEOUT_SECONDS, 25 s by default).
                 terminationGracePeriodSeconds: 35,
-                topologySpreadConstraints: ["kubernetes.io/hostname", "topology.kubernetes.io/zone"].map((topologyKey) => ({
-                  topologyKey,
-                  maxSkew: 1,
-                  // Prefer spreading, but still schedule on one-node clusters (kind, minikube).
-                  whenUnsatisfiable: "ScheduleAnyway",
-                  labelSelector: { matchLabels: labels },
-                })),
+                topologySpreadConstraints: ["kubernetes.io/hostname", "topology.kubernetes.io/zone"].map(
+                  (topologyKey) => ({
+                    topologyKey,
+                    maxSkew: 1,
+                    // Prefer spreading, but still schedule on one-node clusters (kind, minikube).
+                    whenUnsatisfiable: "ScheduleAnyway",
+                    labelSelector: { matchLabels: labels },
+                  }),
+                ),
                 containers: [
                   appContainer({
                     name: service.name,
@@ -73,8 +75,18 @@ export class ColourService extends pulumi.ComponentResource {
                     resources: resourcesOf(settings.resources),
                     // Liveness asks only "is the process up"; a database outage must not restart pods.
                     startupProbe: { httpGet: { path: "/health", ...http }, periodSeconds: 2, failureThreshold: 30 },
-                    livenessProbe: { httpGet: { path: "/health", ...http }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
-                    readinessProbe: { httpGet: { path: "/ready", ...http }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 },
+                    livenessProbe: {
+                      httpGet: { path: "/health", ...http },
+                      periodSeconds: 10,
+                      timeoutSeconds: 2,
+                      failureThreshold: 3,
+                    },
+                    readinessProbe: {
+                      httpGet: { path: "/ready", ...http },
+                      periodSeconds: 5,
+                      timeoutSeconds: 2,
+                      failureThreshold: 2,
+                    },
                   }),
                 ],
               },
@@ -108,7 +120,10 @@ export class ColourService extends pulumi.ComponentResource {
           minReplicas: settings.minReplicas,
           maxReplicas: settings.maxReplicas,
           metrics: [
-            { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: settings.targetCpuPercent } } },
+            {
+              type: "Resource",
+              resource: { name: "cpu", target: { type: "Utilization", averageUtilization: settings.targetCpuPercent } },
+            },
           ],
         },
       },

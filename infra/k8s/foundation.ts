@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { notificationKeyOf } from "../config.js";
 import type { DatabaseFacts } from "../platforms/platform.js";
 import { partOf } from "./apps.js";
-import { notificationKeyOf } from "../config.js";
 
 export interface FoundationArgs {
   namespace: string;
@@ -17,7 +17,13 @@ export interface FoundationArgs {
 }
 
 /** Environment variables the Secret can hold; a URL with a password lives nowhere else. */
-export type SecretVar = "API_KEYS" | "NOTIFICATION_API_KEY" | "DATABASE_URL" | "WAREHOUSE_URL" | "NOTIFY_WEBHOOK_URL" | "SMTP_URL";
+export type SecretVar =
+  | "API_KEYS"
+  | "NOTIFICATION_API_KEY"
+  | "DATABASE_URL"
+  | "WAREHOUSE_URL"
+  | "NOTIFY_WEBHOOK_URL"
+  | "SMTP_URL";
 export type SettingVar = "LOG_LEVEL" | "DATABASE_CA_CERT";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -28,8 +34,9 @@ function databaseUrl(db: DatabaseFacts): pulumi.Output<string> {
   return pulumi.secret(
     pulumi
       .all([db.user, db.password, db.host, db.port, db.name])
-      .apply(([user, password, host, port, name]) =>
-        `mysql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${name}${query}`,
+      .apply(
+        ([user, password, host, port, name]) =>
+          `mysql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${name}${query}`,
       ),
   );
 }

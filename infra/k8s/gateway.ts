@@ -116,7 +116,10 @@ export class GatewayInstall extends pulumi.ComponentResource {
         protocol: "HTTPS",
         port: 443,
         ...hostname,
-        tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: pulumi.output(args.namespace).apply(tlsSecretName) }] },
+        tls: {
+          mode: "Terminate",
+          certificateRefs: [{ kind: "Secret", name: pulumi.output(args.namespace).apply(tlsSecretName) }],
+        },
         allowedRoutes: sameNamespace,
       });
     }
@@ -144,16 +147,20 @@ export class GatewayInstall extends pulumi.ComponentResource {
       afterRelease,
     );
 
-    const { status } = this.gateway as k8s.apiextensions.CustomResource & { status: pulumi.Output<GatewayStatus | undefined> };
+    const { status } = this.gateway as k8s.apiextensions.CustomResource & {
+      status: pulumi.Output<GatewayStatus | undefined>;
+    };
     const address = status.apply((reported) => reported?.addresses?.[0]?.value);
     const fixedUrl = args.domain ? `https://${args.domain}` : args.facts.url;
     this.url = fixedUrl ? pulumi.output(fixedUrl) : address.apply((value) => (value ? `http://${value}` : undefined));
-    this.urlHint = pulumi.all([this.url, args.namespace]).apply(([url, namespace]) =>
-      url
-        ? undefined
-        : "the Gateway has no address yet: once its load balancer is up, run `pulumi up --refresh` to fill the url output, " +
-          `or read it with: kubectl get gateway -n ${namespace} ${gatewayName} -o jsonpath='${addressPath}'`,
-    );
+    this.urlHint = pulumi
+      .all([this.url, args.namespace])
+      .apply(([url, namespace]) =>
+        url
+          ? undefined
+          : "the Gateway has no address yet: once its load balancer is up, run `pulumi up --refresh` to fill the url output, " +
+            `or read it with: kubectl get gateway -n ${namespace} ${gatewayName} -o jsonpath='${addressPath}'`,
+      );
 
     this.registerOutputs({ gateway: this.gateway.metadata.name, release: release.status, url: this.url });
   }

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { EgressTarget } from "../platforms/platform.js";
-import { partOf, type AppService } from "./apps.js";
+import { type AppService, partOf } from "./apps.js";
 import { proxyPodLabels } from "./gateway.js";
 
 export interface NetworkPoliciesArgs {
@@ -39,7 +39,10 @@ export class NetworkPolicies extends pulumi.ComponentResource {
     const policy = (policyName: string, spec: Spec) =>
       new k8s.networking.v1.NetworkPolicy(
         policyName,
-        { metadata: { name: policyName, namespace: args.namespace, labels: { "app.kubernetes.io/part-of": partOf } }, spec },
+        {
+          metadata: { name: policyName, namespace: args.namespace, labels: { "app.kubernetes.io/part-of": partOf } },
+          spec,
+        },
         { parent: this },
       );
     const tcp = (port: number) => ({ protocol: "TCP", port });
@@ -52,7 +55,12 @@ export class NetworkPolicies extends pulumi.ComponentResource {
       policyTypes: ["Egress"],
       egress: [
         {
-          to: [{ namespaceSelector: namespaceNamed("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+          to: [
+            {
+              namespaceSelector: namespaceNamed("kube-system"),
+              podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+            },
+          ],
           ports: [{ protocol: "UDP", port: 53 }, tcp(53)],
         },
       ],
@@ -107,7 +115,14 @@ export class NetworkPolicies extends pulumi.ComponentResource {
           policyTypes: ["Egress"],
           egress: [
             {
-              to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"] } }],
+              to: [
+                {
+                  ipBlock: {
+                    cidr: "0.0.0.0/0",
+                    except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"],
+                  },
+                },
+              ],
               ports: [80, 443, 25, 465, 587].map(tcp),
             },
           ],

@@ -52,7 +52,14 @@ export function appPodSpec(spec: PodSpec, pullSecret?: k8s.types.input.core.v1.L
 /** `node /app/dist/apps/main.js <program>`: one image holds every program. */
 export const programArgs = (program: string) => ({ command: ["node", "/app/dist/apps/main.js"], args: [program] });
 
-const mebibytes: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, K: 1e3 / 1048576, M: 1e6 / 1048576, G: 1e9 / 1048576 };
+const mebibytes: Record<string, number> = {
+  Ki: 1 / 1024,
+  Mi: 1,
+  Gi: 1024,
+  K: 1e3 / 1048576,
+  M: 1e6 / 1048576,
+  G: 1e9 / 1048576,
+};
 
 /**
  * NODE_OPTIONS giving V8's old space three quarters of the container's memory limit. The image's

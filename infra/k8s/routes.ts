@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { colours, type Colour } from "../config.js";
-import { partOf, type AppService } from "./apps.js";
+import { type Colour, colours } from "../config.js";
+import { type AppService, partOf } from "./apps.js";
 import { serviceName } from "./colour-service.js";
 import { gatewayName } from "./gateway.js";
 

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { named, podTemplates } from "../render/inspect.js";
 import { holdsSecret, kubeObjects, reveal, toResourceList, toYaml } from "../render/objects.js";
-import { render, type Rendered } from "../render/render.js";
+import { type Rendered, render } from "../render/render.js";
 import { describeKubeObjects, inputsOf, onlyOne } from "./testing.js";
 
 let doks: Rendered;
@@ -11,12 +11,13 @@ beforeAll(async () => {
 });
 
 const credentials = (rendered: Rendered) =>
-  named(kubeObjects(rendered.resources), "Secret", "credentials")["stringData"] as Record<string, string>;
+  named(kubeObjects(rendered.resources), "Secret", "credentials").stringData as Record<string, string>;
 
 describe("doks inventory", () => {
   it("creates exactly the DigitalOcean resources the platform needs", () => {
     const counts: Record<string, number> = {};
-    for (const r of doks.resources.filter((r) => /^(digitalocean|random):/.test(r.type))) counts[r.type] = (counts[r.type] ?? 0) + 1;
+    for (const r of doks.resources.filter((r) => /^(digitalocean|random):/.test(r.type)))
+      counts[r.type] = (counts[r.type] ?? 0) + 1;
     expect(counts).toEqual({
       "digitalocean:index/vpc:Vpc": 1,
       "digitalocean:index/kubernetesCluster:KubernetesCluster": 1,
@@ -53,16 +54,16 @@ describe("doks cluster", () => {
       set: { "doks.kubernetesVersionPrefix": "1.34.", "doks.nodes.minNodes": "3", "doks.nodes.maxNodes": "6" },
     });
     const cluster = onlyOne(changed, "digitalocean:index/kubernetesCluster:KubernetesCluster");
-    expect(cluster["version"]).toBe("1.34.4-do.0");
-    expect(cluster["nodePool"]).toMatchObject({ minNodes: 3, maxNodes: 6 });
+    expect(cluster.version).toBe("1.34.4-do.0");
+    expect(cluster.nodePool).toMatchObject({ minNodes: 3, maxNodes: 6 });
   });
 
   it("builds the provider from a kubeconfig re-read from the API, kept secret", () => {
     const provider = onlyOne(doks, "pulumi:providers:kubernetes");
-    expect(holdsSecret(provider["kubeconfig"])).toBe(true);
+    expect(holdsSecret(provider.kubeconfig)).toBe(true);
     // The fake for getKubernetesCluster echoes the name it was asked for: the re-read happened.
-    expect(String(reveal(provider["kubeconfig"]))).toContain("clusters: [{name: moon-doks}]");
-    expect(holdsSecret(doks.outputs["kubeconfig"])).toBe(true);
+    expect(String(reveal(provider.kubeconfig))).toContain("clusters: [{name: moon-doks}]");
+    expect(holdsSecret(doks.outputs.kubeconfig)).toBe(true);
   });
 });
 
@@ -73,25 +74,28 @@ describe("doks registry", () => {
       region: "sgp1",
       subscriptionTierSlug: "basic",
     });
-    expect(onlyOne(doks, "digitalocean:index/containerRegistryDockerCredentials:ContainerRegistryDockerCredentials")).toEqual({
+    expect(
+      onlyOne(doks, "digitalocean:index/containerRegistryDockerCredentials:ContainerRegistryDockerCredentials"),
+    ).toEqual({
       registryName: "moon-doks-xxxxxx",
       write: false,
     });
     const objects = kubeObjects(doks.resources);
     const pull = named(objects, "Secret", "registry-pull");
-    expect(pull["type"]).toBe("kubernetes.io/dockerconfigjson");
-    expect(JSON.parse((pull["stringData"] as Record<string, string>)[".dockerconfigjson"]!)).toEqual({
+    expect(pull.type).toBe("kubernetes.io/dockerconfigjson");
+    expect(JSON.parse((pull.stringData as Record<string, string>)[".dockerconfigjson"]!)).toEqual({
       auths: { "registry.digitalocean.com": { auth: "fake-moon-doks-xxxxxx" } },
     });
     const pods = podTemplates(objects);
     expect(pods.length).toBeGreaterThan(0);
-    for (const pod of pods) expect(pod.spec["imagePullSecrets"], pod.owner.metadata.name).toEqual([{ name: "registry-pull" }]);
-    expect(doks.outputs["registry"]).toBe("registry.digitalocean.com/moon-doks-xxxxxx");
+    for (const pod of pods)
+      expect(pod.spec.imagePullSecrets, pod.owner.metadata.name).toEqual([{ name: "registry-pull" }]);
+    expect(doks.outputs.registry).toBe("registry.digitalocean.com/moon-doks-xxxxxx");
   });
 
   it("uses a configured registry name instead of a random one", async () => {
     const named = await render({ stack: "doks", set: { "doks.registry.name": "moon-insurance" } });
-    expect(onlyOne(named, "digitalocean:index/containerRegistry:ContainerRegistry")["name"]).toBe("moon-insurance");
+    expect(onlyOne(named, "digitalocean:index/containerRegistry:ContainerRegistry").name).toBe("moon-insurance");
     expect(inputsOf(named, "random:index/randomString:RandomString")).toEqual([]);
   });
 });
@@ -106,8 +110,15 @@ describe("doks MySQL", () => {
       region: "sgp1",
       privateNetworkUuid: "moon-doks-id",
     });
-    expect(inputsOf(doks, "digitalocean:index/databaseDb:DatabaseDb").map((d) => d["name"]).sort()).toEqual(["moon", "warehouse"]);
-    expect(onlyOne(doks, "digitalocean:index/databaseUser:DatabaseUser")).toEqual({ clusterId: "moon-doks-id", name: "moon" });
+    expect(
+      inputsOf(doks, "digitalocean:index/databaseDb:DatabaseDb")
+        .map((d) => d.name)
+        .sort(),
+    ).toEqual(["moon", "warehouse"]);
+    expect(onlyOne(doks, "digitalocean:index/databaseUser:DatabaseUser")).toEqual({
+      clusterId: "moon-doks-id",
+      name: "moon",
+    });
   });
 
   it("trusts only the Kubernetes cluster", () => {
@@ -118,20 +129,20 @@ describe("doks MySQL", () => {
   });
 
   it("gives the services a DATABASE_URL that verifies TLS against the cluster's CA", () => {
-    const url = new URL(credentials(doks)["DATABASE_URL"]!);
+    const url = new URL(credentials(doks).DATABASE_URL!);
     expect(url.host).toBe("private-moon-doks.db.fake:25060");
     expect(url.username).toBe("moon");
     expect(url.pathname).toBe("/moon");
     expect(url.searchParams.get("sslmode")).toBe("verify-full");
-    const settings = named(kubeObjects(doks.resources), "ConfigMap", "settings")["data"] as Record<string, string>;
-    expect(settings["DATABASE_CA_CERT"]).toContain("BEGIN CERTIFICATE");
-    expect(doks.outputs["databaseHost"]).toBe("private-moon-doks.db.fake");
+    const settings = named(kubeObjects(doks.resources), "ConfigMap", "settings").data as Record<string, string>;
+    expect(settings.DATABASE_CA_CERT).toContain("BEGIN CERTIFICATE");
+    expect(doks.outputs.databaseHost).toBe("private-moon-doks.db.fake");
   });
 
   it("lets pods reach the databases only inside the VPC, on DigitalOcean's port", () => {
     const policies = kubeObjects(doks.resources).filter((o) => o.kind === "NetworkPolicy");
     for (const name of ["allow-database", "allow-warehouse"]) {
-      expect((named(policies, "NetworkPolicy", name)["spec"] as { egress: unknown[] }).egress).toEqual([
+      expect((named(policies, "NetworkPolicy", name).spec as { egress: unknown[] }).egress).toEqual([
         { ports: [{ port: 25060, protocol: "TCP" }], to: [{ ipBlock: { cidr: "10.120.0.0/20" } }] },
       ]);
     }
@@ -140,7 +151,7 @@ describe("doks MySQL", () => {
 
 describe("doks warehouse", () => {
   it("is a second database on the app's MySQL by default, over TLS", () => {
-    const url = new URL(credentials(doks)["WAREHOUSE_URL"]!);
+    const url = new URL(credentials(doks).WAREHOUSE_URL!);
     expect(url.protocol).toBe("mysql:");
     expect(url.host).toBe("private-moon-doks.db.fake:25060");
     expect(url.pathname).toBe("/warehouse");
@@ -150,12 +161,12 @@ describe("doks warehouse", () => {
   it("is its own managed PostgreSQL, firewalled to the cluster, when configured", async () => {
     const pg = await render({ stack: "doks", set: { "doks.warehouse.engine": "pg" } });
     const servers = inputsOf(pg, "digitalocean:index/databaseCluster:DatabaseCluster");
-    expect(servers.map((s) => `${s["engine"]} ${s["version"]}`).sort()).toEqual(["mysql 8", "pg 17"]);
+    expect(servers.map((s) => `${s.engine} ${s.version}`).sort()).toEqual(["mysql 8", "pg 17"]);
     expect(inputsOf(pg, "digitalocean:index/databaseFirewall:DatabaseFirewall")).toEqual([
       { clusterId: "moon-doks-id", rules: [{ type: "k8s", value: "moon-doks-id" }] },
       { clusterId: "moon-doks-warehouse-id", rules: [{ type: "k8s", value: "moon-doks-id" }] },
     ]);
-    const url = new URL(credentials(pg)["WAREHOUSE_URL"]!);
+    const url = new URL(credentials(pg).WAREHOUSE_URL!);
     expect(url.protocol).toBe("postgres:");
     expect(url.host).toBe("private-moon-doks-warehouse.db.fake:25060");
     expect(url.password).toBe("fake-password-moon-doks-warehouse");
@@ -166,7 +177,7 @@ describe("doks warehouse", () => {
 describe("doks load balancer and secrets", () => {
   it("fronts the gateway with a named, smallest DigitalOcean TCP load balancer", () => {
     const proxy = kubeObjects(doks.resources).find((o) => o.kind === "EnvoyProxy")!;
-    const service = (proxy["spec"] as any).provider.kubernetes.envoyService;
+    const service = (proxy.spec as any).provider.kubernetes.envoyService;
     expect(service.type).toBe("LoadBalancer");
     expect(service.annotations).toEqual({
       "service.beta.kubernetes.io/do-loadbalancer-name": "moon-doks-gateway",

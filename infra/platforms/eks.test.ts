@@ -1,8 +1,8 @@
 // The eks stack under Pulumi mocks: what it asks AWS for, and the security properties of those asks.
 import { beforeAll, describe, expect, it } from "vitest";
-import { holdsSecret, kubeObjects, reveal, toResourceList, toYaml } from "../render/objects.js";
 import { named } from "../render/inspect.js";
-import { render, type Rendered } from "../render/render.js";
+import { holdsSecret, kubeObjects, reveal, toResourceList, toYaml } from "../render/objects.js";
+import { type Rendered, render } from "../render/render.js";
 import { describeKubeObjects, inputsOf, onlyOne, openToWorld, securityGroupIngress } from "./testing.js";
 
 let eks: Rendered;
@@ -13,7 +13,8 @@ beforeAll(async () => {
 describe("eks inventory", () => {
   it("creates exactly the AWS resources the platform needs", () => {
     const counts: Record<string, number> = {};
-    for (const r of eks.resources.filter((r) => /^(aws|awsx|eks|random):/.test(r.type))) counts[r.type] = (counts[r.type] ?? 0) + 1;
+    for (const r of eks.resources.filter((r) => /^(aws|awsx|eks|random):/.test(r.type)))
+      counts[r.type] = (counts[r.type] ?? 0) + 1;
     expect(counts).toEqual({
       "awsx:ec2:Vpc": 1,
       "eks:index:Cluster": 1,
@@ -38,9 +39,9 @@ describe("eks inventory", () => {
 describe("eks network and nodes", () => {
   it("spans three AZs with public and private subnets and one NAT gateway by default", () => {
     const vpc = onlyOne(eks, "awsx:ec2:Vpc");
-    expect(vpc["numberOfAvailabilityZones"]).toBe(3);
-    expect(vpc["natGateways"]).toEqual({ strategy: "Single" });
-    const specs = vpc["subnetSpecs"] as { type: string; tags: Record<string, string> }[];
+    expect(vpc.numberOfAvailabilityZones).toBe(3);
+    expect(vpc.natGateways).toEqual({ strategy: "Single" });
+    const specs = vpc.subnetSpecs as { type: string; tags: Record<string, string> }[];
     expect(specs.map((s) => s.type).sort()).toEqual(["Private", "Public"]);
     expect(specs.find((s) => s.type === "Public")!.tags["kubernetes.io/role/elb"]).toBe("1");
     expect(specs.find((s) => s.type === "Private")!.tags["kubernetes.io/role/internal-elb"]).toBe("1");
@@ -48,48 +49,55 @@ describe("eks network and nodes", () => {
 
   it("puts a NAT gateway in every AZ when asked", async () => {
     const perAz = await render({ stack: "eks", set: { "eks.network.natGateways": "OnePerAz" } });
-    expect(onlyOne(perAz, "awsx:ec2:Vpc")["natGateways"]).toEqual({ strategy: "OnePerAz" });
+    expect(onlyOne(perAz, "awsx:ec2:Vpc").natGateways).toEqual({ strategy: "OnePerAz" });
   });
 
   it("runs the cluster with API authentication, control-plane logs and no self-managed nodes", () => {
     const cluster = onlyOne(eks, "eks:index:Cluster");
-    expect(cluster["authenticationMode"]).toBe("API");
-    expect(cluster["enabledClusterLogTypes"]).toEqual(["api", "audit", "authenticator"]);
-    expect(cluster["skipDefaultNodeGroup"]).toBe(true);
-    expect(cluster["version"]).toBe("1.35");
-    expect(cluster["upgradePolicy"]).toEqual({ supportType: "STANDARD" });
-    expect(cluster["privateSubnetIds"]).toEqual(["moon-eks-private-1", "moon-eks-private-2", "moon-eks-private-3"]);
-    expect(cluster["publicSubnetIds"]).toEqual(["moon-eks-public-1", "moon-eks-public-2", "moon-eks-public-3"]);
+    expect(cluster.authenticationMode).toBe("API");
+    expect(cluster.enabledClusterLogTypes).toEqual(["api", "audit", "authenticator"]);
+    expect(cluster.skipDefaultNodeGroup).toBe(true);
+    expect(cluster.version).toBe("1.35");
+    expect(cluster.upgradePolicy).toEqual({ supportType: "STANDARD" });
+    expect(cluster.privateSubnetIds).toEqual(["moon-eks-private-1", "moon-eks-private-2", "moon-eks-private-3"]);
+    expect(cluster.publicSubnetIds).toEqual(["moon-eks-public-1", "moon-eks-public-2", "moon-eks-public-3"]);
     // NetworkPolicies are only enforced by the VPC CNI when turned on.
-    expect(cluster["useDefaultVpcCni"]).toBe(false);
-    expect(cluster["vpcCniOptions"]).toMatchObject({ enableNetworkPolicy: true });
+    expect(cluster.useDefaultVpcCni).toBe(false);
+    expect(cluster.vpcCniOptions).toMatchObject({ enableNetworkPolicy: true });
   });
 
   it("gives the configured principals (the CI role) cluster-admin through access entries", async () => {
     const arn = "arn:aws:iam::123456789012:role/github-release";
     const withCi = await render({ stack: "eks", set: { "eks.adminPrincipalArns[0]": arn } });
-    expect(onlyOne(withCi, "eks:index:Cluster")["accessEntries"]).toEqual({
+    expect(onlyOne(withCi, "eks:index:Cluster").accessEntries).toEqual({
       "admin-1": {
         principalArn: arn,
-        accessPolicies: { admin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } } },
+        accessPolicies: {
+          admin: {
+            policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+            accessScope: { type: "cluster" },
+          },
+        },
       },
     });
   });
 
   it("places the managed nodes in the private subnets only, sized from config", () => {
     const nodes = onlyOne(eks, "eks:index:ManagedNodeGroup");
-    const subnets = nodes["subnetIds"] as string[];
+    const subnets = nodes.subnetIds as string[];
     expect(subnets).toEqual(["moon-eks-private-1", "moon-eks-private-2", "moon-eks-private-3"]);
     expect(subnets.some((s) => s.includes("public"))).toBe(false);
-    expect(nodes["instanceTypes"]).toEqual(["t3.medium"]);
-    expect(nodes["scalingConfig"]).toEqual({ minSize: 1, desiredSize: 2, maxSize: 3 });
-    expect(nodes["enableIMDSv2"]).toBe(true);
+    expect(nodes.instanceTypes).toEqual(["t3.medium"]);
+    expect(nodes.scalingConfig).toEqual({ minSize: 1, desiredSize: 2, maxSize: 3 });
+    expect(nodes.enableIMDSv2).toBe(true);
   });
 
   it("gives the nodes only the worker, CNI and ECR read-only policies", () => {
     const policies = eks.resources
-      .filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && r.name.startsWith("moon-eks-nodes-"))
-      .map((r) => r.inputs["policyArn"]);
+      .filter(
+        (r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && r.name.startsWith("moon-eks-nodes-"),
+      )
+      .map((r) => r.inputs.policyArn);
     expect(policies.sort()).toEqual([
       "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
       "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
@@ -98,24 +106,28 @@ describe("eks network and nodes", () => {
   });
 
   it("exports the kubeconfig only as a secret and builds the provider from it", () => {
-    expect(holdsSecret(eks.outputs["kubeconfig"])).toBe(true);
+    expect(holdsSecret(eks.outputs.kubeconfig)).toBe(true);
     const provider = onlyOne(eks, "pulumi:providers:kubernetes");
-    expect(holdsSecret(provider["kubeconfig"])).toBe(true);
-    expect(String(reveal(provider["kubeconfig"]))).toContain("moon-eks.eks.fake");
+    expect(holdsSecret(provider.kubeconfig)).toBe(true);
+    expect(String(reveal(provider.kubeconfig))).toContain("moon-eks.eks.fake");
   });
 });
 
 describe("eks registry", () => {
   it("scans on push, keeps tags immutable and expires old images", () => {
     const repo = onlyOne(eks, "aws:ecr/repository:Repository");
-    expect(repo["imageTagMutability"]).toBe("IMMUTABLE");
-    expect(repo["imageScanningConfiguration"]).toEqual({ scanOnPush: true });
-    const policy = JSON.parse(String(onlyOne(eks, "aws:ecr/lifecyclePolicy:LifecyclePolicy")["policy"]));
+    expect(repo.imageTagMutability).toBe("IMMUTABLE");
+    expect(repo.imageScanningConfiguration).toEqual({ scanOnPush: true });
+    const policy = JSON.parse(String(onlyOne(eks, "aws:ecr/lifecyclePolicy:LifecyclePolicy").policy));
     expect(policy.rules).toEqual([
-      expect.objectContaining({ selection: expect.objectContaining({ tagStatus: "untagged", countType: "sinceImagePushed", countNumber: 7 }) }),
-      expect.objectContaining({ selection: expect.objectContaining({ tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 }) }),
+      expect.objectContaining({
+        selection: expect.objectContaining({ tagStatus: "untagged", countType: "sinceImagePushed", countNumber: 7 }),
+      }),
+      expect.objectContaining({
+        selection: expect.objectContaining({ tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 }),
+      }),
     ]);
-    expect(eks.outputs["registry"]).toBe("123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/moon-agent-tracker");
+    expect(eks.outputs.registry).toBe("123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/moon-agent-tracker");
   });
 });
 
@@ -134,8 +146,8 @@ describe("eks MySQL", () => {
       dbName: "moon",
       username: "moon",
     });
-    expect(holdsSecret(db["password"])).toBe(true);
-    expect(onlyOne(eks, "aws:rds/subnetGroup:SubnetGroup")["subnetIds"]).toEqual([
+    expect(holdsSecret(db.password)).toBe(true);
+    expect(onlyOne(eks, "aws:rds/subnetGroup:SubnetGroup").subnetIds).toEqual([
       "moon-eks-private-1",
       "moon-eks-private-2",
       "moon-eks-private-3",
@@ -147,44 +159,63 @@ describe("eks MySQL", () => {
   });
 
   it("takes Multi-AZ and deletion protection from config", async () => {
-    const changed = await render({ stack: "eks", set: { "eks.database.multiAz": "true", "eks.database.deletionProtection": "false" } });
+    const changed = await render({
+      stack: "eks",
+      set: { "eks.database.multiAz": "true", "eks.database.deletionProtection": "false" },
+    });
     expect(onlyOne(changed, "aws:rds/instance:Instance")).toMatchObject({ multiAz: true, deletionProtection: false });
   });
 
   it("admits 3306 only from the cluster's node security group", () => {
     const db = onlyOne(eks, "aws:rds/instance:Instance");
-    expect(db["vpcSecurityGroupIds"]).toEqual(["moon-eks-mysql-id"]);
+    expect(db.vpcSecurityGroupIds).toEqual(["moon-eks-mysql-id"]);
     expect(securityGroupIngress(eks, "moon-eks-mysql")).toEqual([
-      expect.objectContaining({ protocol: "tcp", fromPort: 3306, toPort: 3306, securityGroups: ["moon-eks-cluster-sg"] }),
+      expect.objectContaining({
+        protocol: "tcp",
+        fromPort: 3306,
+        toPort: 3306,
+        securityGroups: ["moon-eks-cluster-sg"],
+      }),
     ]);
   });
 
   it("hands the services a TLS DATABASE_URL to the RDS endpoint", () => {
     const secret = named(kubeObjects(eks.resources), "Secret", "credentials");
-    const url = new URL((secret["stringData"] as Record<string, string>)["DATABASE_URL"]!);
+    const url = new URL((secret.stringData as Record<string, string>).DATABASE_URL!);
     expect(url.protocol).toBe("mysql:");
     expect(url.host).toBe("moon-eks.rds.fake:3306");
     expect(url.pathname).toBe("/moon");
     expect(url.searchParams.get("sslmode")).toBe("require");
-    expect(eks.outputs["databaseHost"]).toBe("moon-eks.rds.fake");
+    expect(eks.outputs.databaseHost).toBe("moon-eks.rds.fake");
   });
 });
 
 describe("eks Redshift Serverless", () => {
   it("sits in the private subnets, is not publicly accessible and admits 5439 only from the nodes", () => {
     const workgroup = onlyOne(eks, "aws:redshiftserverless/workgroup:Workgroup");
-    expect(workgroup).toMatchObject({ publiclyAccessible: false, port: 5439, baseCapacity: 8, maxCapacity: 8, enhancedVpcRouting: true });
-    expect(workgroup["subnetIds"]).toEqual(["moon-eks-private-1", "moon-eks-private-2", "moon-eks-private-3"]);
-    expect(workgroup["securityGroupIds"]).toEqual(["moon-eks-redshift-id"]);
+    expect(workgroup).toMatchObject({
+      publiclyAccessible: false,
+      port: 5439,
+      baseCapacity: 8,
+      maxCapacity: 8,
+      enhancedVpcRouting: true,
+    });
+    expect(workgroup.subnetIds).toEqual(["moon-eks-private-1", "moon-eks-private-2", "moon-eks-private-3"]);
+    expect(workgroup.securityGroupIds).toEqual(["moon-eks-redshift-id"]);
     expect(securityGroupIngress(eks, "moon-eks-redshift")).toEqual([
-      expect.objectContaining({ protocol: "tcp", fromPort: 5439, toPort: 5439, securityGroups: ["moon-eks-cluster-sg"] }),
+      expect.objectContaining({
+        protocol: "tcp",
+        fromPort: 5439,
+        toPort: 5439,
+        securityGroups: ["moon-eks-cluster-sg"],
+      }),
     ]);
-    expect(holdsSecret(onlyOne(eks, "aws:redshiftserverless/namespace:Namespace")["adminUserPassword"])).toBe(true);
+    expect(holdsSecret(onlyOne(eks, "aws:redshiftserverless/namespace:Namespace").adminUserPassword)).toBe(true);
   });
 
   it("is the aggregator's warehouse, as a redshift:// URL", () => {
     const secret = named(kubeObjects(eks.resources), "Secret", "credentials");
-    const url = new URL((secret["stringData"] as Record<string, string>)["WAREHOUSE_URL"]!);
+    const url = new URL((secret.stringData as Record<string, string>).WAREHOUSE_URL!);
     expect(url.protocol).toBe("redshift:");
     expect(url.host).toBe("moon-eks.redshift-serverless.fake:5439");
     expect(url.pathname).toBe("/warehouse");
@@ -203,25 +234,36 @@ describe("eks security groups", () => {
 
   it("lets pods reach the data stores only inside the VPC, on their ports", () => {
     const policies = kubeObjects(eks.resources).filter((o) => o.kind === "NetworkPolicy");
-    const egress = (name: string) => (named(policies, "NetworkPolicy", name)["spec"] as { egress: unknown[] }).egress;
-    expect(egress("allow-database")).toEqual([{ ports: [{ port: 3306, protocol: "TCP" }], to: [{ ipBlock: { cidr: "10.0.0.0/16" } }] }]);
-    expect(egress("allow-warehouse")).toEqual([{ ports: [{ port: 5439, protocol: "TCP" }], to: [{ ipBlock: { cidr: "10.0.0.0/16" } }] }]);
+    const egress = (name: string) => (named(policies, "NetworkPolicy", name).spec as { egress: unknown[] }).egress;
+    expect(egress("allow-database")).toEqual([
+      { ports: [{ port: 3306, protocol: "TCP" }], to: [{ ipBlock: { cidr: "10.0.0.0/16" } }] },
+    ]);
+    expect(egress("allow-warehouse")).toEqual([
+      { ports: [{ port: 5439, protocol: "TCP" }], to: [{ ipBlock: { cidr: "10.0.0.0/16" } }] },
+    ]);
   });
 });
 
 describe("eks logs and load balancer", () => {
   it("ships container logs with the CloudWatch add-on through Pod Identity", () => {
     const addons = inputsOf(eks, "aws:eks/addon:Addon");
-    expect(addons.map((a) => a["addonName"]).sort()).toEqual(["amazon-cloudwatch-observability", "eks-pod-identity-agent"]);
-    for (const addon of addons) expect(addon["clusterName"]).toBe("moon-eks");
-    const observability = addons.find((a) => a["addonName"] === "amazon-cloudwatch-observability")!;
-    expect(observability["podIdentityAssociations"]).toEqual([
+    expect(addons.map((a) => a.addonName).sort()).toEqual([
+      "amazon-cloudwatch-observability",
+      "eks-pod-identity-agent",
+    ]);
+    for (const addon of addons) expect(addon.clusterName).toBe("moon-eks");
+    const observability = addons.find((a) => a.addonName === "amazon-cloudwatch-observability")!;
+    expect(observability.podIdentityAssociations).toEqual([
       { roleArn: "arn:aws:iam::123456789012:role/moon-eks-cloudwatch", serviceAccount: "cloudwatch-agent" },
     ]);
     const role = eks.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === "moon-eks-cloudwatch")!;
-    const trust = JSON.parse(String(role.inputs["assumeRolePolicy"]));
+    const trust = JSON.parse(String(role.inputs.assumeRolePolicy));
     expect(trust.Statement).toEqual([
-      { Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] },
+      {
+        Effect: "Allow",
+        Principal: { Service: "pods.eks.amazonaws.com" },
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+      },
     ]);
     expect(inputsOf(eks, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")).toContainEqual(
       expect.objectContaining({ policyArn: "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy" }),
@@ -230,19 +272,19 @@ describe("eks logs and load balancer", () => {
 
   it("keeps control-plane and container logs for the configured retention", () => {
     const groups = inputsOf(eks, "aws:cloudwatch/logGroup:LogGroup");
-    expect(groups.map((g) => g["name"]).sort()).toEqual([
+    expect(groups.map((g) => g.name).sort()).toEqual([
       "/aws/containerinsights/moon-eks/application",
       "/aws/containerinsights/moon-eks/dataplane",
       "/aws/containerinsights/moon-eks/host",
       "/aws/containerinsights/moon-eks/performance",
       "/aws/eks/moon-eks/cluster",
     ]);
-    for (const group of groups) expect(group["retentionInDays"]).toBe(30);
+    for (const group of groups) expect(group.retentionInDays).toBe(30);
   });
 
   it("fronts the gateway with an AWS NLB", () => {
     const proxy = kubeObjects(eks.resources).find((o) => o.kind === "EnvoyProxy")!;
-    const service = (proxy["spec"] as any).provider.kubernetes.envoyService;
+    const service = (proxy.spec as any).provider.kubernetes.envoyService;
     expect(service.type).toBe("LoadBalancer");
     expect(service.annotations).toEqual({ "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" });
   });

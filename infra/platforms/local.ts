@@ -75,7 +75,11 @@ export class LocalPlatform extends pulumi.ComponentResource {
       "mysql",
       {
         metadata: { name: "mysql", namespace: ns, labels: mysqlLabels },
-        spec: { clusterIP: "None", selector: mysqlLabels, ports: [{ name: "mysql", port: mysqlPort, targetPort: "mysql" }] },
+        spec: {
+          clusterIP: "None",
+          selector: mysqlLabels,
+          ports: [{ name: "mysql", port: mysqlPort, targetPort: "mysql" }],
+        },
       },
       k8sOpts,
     );
@@ -184,7 +188,9 @@ export class LocalPlatform extends pulumi.ComponentResource {
         egress: { port: mysqlPort, pods: dataPods },
       },
       warehouse: {
-        url: pulumi.secret(pulumi.interpolate`mysql://${cfg.database.user}:${password}@${host}:${mysqlPort}/${cfg.warehouse.name}`),
+        url: pulumi.secret(
+          pulumi.interpolate`mysql://${cfg.database.user}:${password}@${host}:${mysqlPort}/${cfg.warehouse.name}`,
+        ),
         egress: { port: mysqlPort, pods: dataPods },
       },
       // kind and minikube have no load balancer; reach the gateway with a port-forward (README).

@@ -2,10 +2,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { podTemplates } from "../render/inspect.js";
 import { kubeObjects, reveal } from "../render/objects.js";
-import { render, type Rendered } from "../render/render.js";
+import { type Rendered, render } from "../render/render.js";
 
 /** Inputs of every resource of `type`. */
-export const inputsOf = (rendered: Rendered, type: string) => rendered.resources.filter((r) => r.type === type).map((r) => r.inputs);
+export const inputsOf = (rendered: Rendered, type: string) =>
+  rendered.resources.filter((r) => r.type === type).map((r) => r.inputs);
 
 /** Inputs of the single resource of `type`; fails the test when there is not exactly one. */
 export function onlyOne(rendered: Rendered, type: string): Record<string, unknown> {
@@ -27,13 +28,14 @@ export interface IngressRule {
 export function securityGroupIngress(rendered: Rendered, name: string): IngressRule[] {
   const group = rendered.resources.find((r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && r.name === name);
   if (!group) throw new Error(`no security group ${name} rendered`);
-  return (group.inputs["ingress"] as IngressRule[] | undefined) ?? [];
+  return (group.inputs.ingress as IngressRule[] | undefined) ?? [];
 }
 
 /** True when some rule admits `port` from anywhere on the internet. */
 export function openToWorld(rules: IngressRule[], port: number): boolean {
   const covers = (r: IngressRule) => r.protocol === "-1" || (r.fromPort <= port && port <= r.toPort);
-  const world = (r: IngressRule) => (r.cidrBlocks ?? []).includes("0.0.0.0/0") || (r.ipv6CidrBlocks ?? []).includes("::/0");
+  const world = (r: IngressRule) =>
+    (r.cidrBlocks ?? []).includes("0.0.0.0/0") || (r.ipv6CidrBlocks ?? []).includes("::/0");
   return rules.some((r) => covers(r) && world(r));
 }
 
@@ -53,16 +55,25 @@ export function describeKubeObjects(stack: string): void {
       const routes = kubeObjects(renders[active]!.resources).filter((o) => o.kind === "HTTPRoute");
       expect(routes.map((r) => r.metadata.name).sort()).toEqual(["agent", "notification", "sales"]);
       for (const route of routes) {
-        const rules = (route["spec"] as { rules: { matches: { headers?: { value: string }[] }[]; backendRefs: { name: string }[] }[] }).rules;
-        const byHeader = (colour: string) => rules.find((r) => r.matches.every((m) => m.headers?.[0]?.value === colour));
-        expect(rules.find((r) => r.matches.every((m) => !m.headers))!.backendRefs[0]!.name).toBe(`${route.metadata.name}-${active}`);
-        for (const colour of ["blue", "green"]) expect(byHeader(colour)!.backendRefs[0]!.name).toBe(`${route.metadata.name}-${colour}`);
+        const rules = (
+          route.spec as {
+            rules: { matches: { headers?: { value: string }[] }[]; backendRefs: { name: string }[] }[];
+          }
+        ).rules;
+        const byHeader = (colour: string) =>
+          rules.find((r) => r.matches.every((m) => m.headers?.[0]?.value === colour));
+        expect(rules.find((r) => r.matches.every((m) => !m.headers))!.backendRefs[0]!.name).toBe(
+          `${route.metadata.name}-${active}`,
+        );
+        for (const colour of ["blue", "green"])
+          expect(byHeader(colour)!.backendRefs[0]!.name).toBe(`${route.metadata.name}-${colour}`);
       }
     });
 
     it("flips by changing only the HTTPRoutes and the aggregator CronJob", () => {
-      const index = (r: Rendered) => new Map(r.resources.map((x) => [`${x.type} ${x.name}`, JSON.stringify(reveal(x.inputs))]));
-      const [blue, green] = [index(renders["blue"]!), index(renders["green"]!)];
+      const index = (r: Rendered) =>
+        new Map(r.resources.map((x) => [`${x.type} ${x.name}`, JSON.stringify(reveal(x.inputs))]));
+      const [blue, green] = [index(renders.blue!), index(renders.green!)];
       const changed = [...new Set([...blue.keys(), ...green.keys()])].filter((k) => blue.get(k) !== green.get(k));
       expect(changed.map((k) => k.split(" ")[0]).sort()).toEqual([
         "kubernetes:batch/v1:CronJob",
@@ -71,13 +82,16 @@ export function describeKubeObjects(stack: string): void {
     });
 
     it("runs every app pod non-root, read-only, without privileges and with RuntimeDefault seccomp", () => {
-      const pods = podTemplates(kubeObjects(renders["blue"]!.resources).filter((o) => o.metadata.namespace === "moon"));
+      const pods = podTemplates(kubeObjects(renders.blue!.resources).filter((o) => o.metadata.namespace === "moon"));
       expect(pods.length).toBeGreaterThanOrEqual(9);
       for (const pod of pods) {
-        expect(pod.spec["securityContext"], pod.owner.metadata.name).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
-        expect(pod.spec["automountServiceAccountToken"], pod.owner.metadata.name).toBe(false);
-        for (const container of pod.spec["containers"] as Record<string, unknown>[]) {
-          expect(container["securityContext"], pod.owner.metadata.name).toMatchObject({
+        expect(pod.spec.securityContext, pod.owner.metadata.name).toMatchObject({
+          runAsNonRoot: true,
+          seccompProfile: { type: "RuntimeDefault" },
+        });
+        expect(pod.spec.automountServiceAccountToken, pod.owner.metadata.name).toBe(false);
+        for (const container of pod.spec.containers as Record<string, unknown>[]) {
+          expect(container.securityContext, pod.owner.metadata.name).toMatchObject({
             allowPrivilegeEscalation: false,
             readOnlyRootFilesystem: true,
             capabilities: { drop: ["ALL"] },

@@ -9,22 +9,44 @@ import { render } from "./render.js";
 const root = new URL("../..", import.meta.url).pathname;
 
 const run = (...args: string[]) =>
-  promisify(execFile)(process.execPath, ["--import", "tsx", "infra/render/cli.ts", ...args], { cwd: root, maxBuffer: 16 * 1024 * 1024 }).then(
+  promisify(execFile)(process.execPath, ["--import", "tsx", "infra/render/cli.ts", ...args], {
+    cwd: root,
+    maxBuffer: 16 * 1024 * 1024,
+  }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
+    (err: { code: number; stdout: string; stderr: string }) => ({
+      code: err.code,
+      stdout: err.stdout,
+      stderr: err.stderr,
+    }),
   );
 
 describe("render CLI", () => {
   it("prints the local stack as multi-document YAML with overrides applied and Secrets masked", async () => {
-    const { code, stdout } = await run("local", "--set", "activeColor=green", "--set", "apiKeys=admin:cli-test-admin-key-123456");
+    const { code, stdout } = await run(
+      "local",
+      "--set",
+      "activeColor=green",
+      "--set",
+      "apiKeys=admin:cli-test-admin-key-123456",
+    );
     expect(code).toBe(0);
-    const docs = parseAllDocuments(stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string }; spec?: any; stringData?: any });
+    const docs = parseAllDocuments(stdout).map(
+      (d) => d.toJS() as { kind: string; metadata: { name: string }; spec?: any; stringData?: any },
+    );
     expect(docs.length).toBeGreaterThan(40);
-    expect(docs.find((d) => d.kind === "HTTPRoute" && d.metadata.name === "agent")!.spec.rules[0].backendRefs[0].name).toBe("agent-green");
-    expect(docs.find((d) => d.kind === "Secret" && d.metadata.name === "credentials")!.stringData.API_KEYS).toBe("[secret]");
+    expect(
+      docs.find((d) => d.kind === "HTTPRoute" && d.metadata.name === "agent")!.spec.rules[0].backendRefs[0].name,
+    ).toBe("agent-green");
+    expect(docs.find((d) => d.kind === "Secret" && d.metadata.name === "credentials")!.stringData.API_KEYS).toBe(
+      "[secret]",
+    );
     expect(stdout).not.toContain("cli-test-admin-key-123456");
     // All of it, byte for byte what the in-process render gives (a piped stdout is not cut short).
-    const inProcess = await render({ stack: "local", set: { activeColor: "green", apiKeys: "admin:cli-test-admin-key-123456" } });
+    const inProcess = await render({
+      stack: "local",
+      set: { activeColor: "green", apiKeys: "admin:cli-test-admin-key-123456" },
+    });
     expect(stdout).toBe(toYaml(inProcess.resources));
   });
 
@@ -32,7 +54,13 @@ describe("render CLI", () => {
     const { code, stdout } = await run("local", "--resources");
     expect(code).toBe(0);
     const list = JSON.parse(stdout) as { type: string; name: string; inputs: unknown }[];
-    expect(list.map((r) => r.type)).toEqual(expect.arrayContaining(["kubernetes:helm.sh/v3:Release", "moon:k8s:ColourService", "pulumi:providers:kubernetes"]));
+    expect(list.map((r) => r.type)).toEqual(
+      expect.arrayContaining([
+        "kubernetes:helm.sh/v3:Release",
+        "moon:k8s:ColourService",
+        "pulumi:providers:kubernetes",
+      ]),
+    );
     expect(stdout).not.toContain("fake-password-mysql-app");
     expect(list).toEqual(toResourceList((await render({ stack: "local" })).resources));
   });

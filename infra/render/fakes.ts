@@ -11,13 +11,13 @@ type MockCallArgs = pulumi.runtime.MockCallArgs;
 export const fakeOutputs: Record<string, (args: MockResourceArgs) => Record<string, unknown>> = {
   "random:index/randomPassword:RandomPassword": ({ name }) => ({ result: `fake-password-${name}` }),
   "kubernetes:helm.sh/v3:Release": ({ name, inputs }) => ({
-    status: { name, namespace: inputs["namespace"], status: "deployed", version: inputs["version"] },
+    status: { name, namespace: inputs.namespace, status: "deployed", version: inputs.version },
   }),
   // Envoy Gateway's report once the proxies' load balancer exists (an NLB hostname on EKS, an IP on DO).
   "kubernetes:gateway.networking.k8s.io/v1:Gateway": () => ({
     status: { addresses: [{ type: "Hostname", value: "gateway.lb.fake" }] },
   }),
-  "random:index/randomString:RandomString": ({ inputs }) => ({ result: "x".repeat(Number(inputs["length"] ?? 8)) }),
+  "random:index/randomString:RandomString": ({ inputs }) => ({ result: "x".repeat(Number(inputs.length ?? 8)) }),
   // eks: remote components are single resources here; these are the outputs the platform reads.
   "awsx:ec2:Vpc": ({ name }) => ({
     vpcId: `${name}-vpc-id`,
@@ -25,13 +25,17 @@ export const fakeOutputs: Record<string, (args: MockResourceArgs) => Record<stri
     publicSubnetIds: [1, 2, 3].map((i) => `${name}-public-${i}`),
   }),
   "eks:index:Cluster": ({ name, inputs }) => ({
-    kubeconfigJson: JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [{ name, cluster: { server: `https://${name}.eks.fake` } }] }),
+    kubeconfigJson: JSON.stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name, cluster: { server: `https://${name}.eks.fake` } }],
+    }),
     clusterSecurityGroupId: `${name}-cluster-sg`,
-    eksCluster: { name: inputs["name"] ?? name },
+    eksCluster: { name: inputs.name ?? name },
   }),
   "aws:iam/role:Role": ({ name }) => ({ arn: `arn:aws:iam::123456789012:role/${name}` }),
   "aws:ecr/repository:Repository": ({ inputs }) => ({
-    repositoryUrl: `123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/${inputs["name"]}`,
+    repositoryUrl: `123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/${inputs.name}`,
   }),
   "aws:rds/instance:Instance": ({ name }) => ({ address: `${name}.rds.fake`, endpoint: `${name}.rds.fake:3306` }),
   "aws:redshiftserverless/workgroup:Workgroup": ({ name }) => ({
@@ -40,11 +44,13 @@ export const fakeOutputs: Record<string, (args: MockResourceArgs) => Record<stri
   // doks
   "digitalocean:index/kubernetesCluster:KubernetesCluster": ({ name }) => ({ name }),
   "digitalocean:index/containerRegistry:ContainerRegistry": ({ inputs }) => ({
-    endpoint: `registry.digitalocean.com/${inputs["name"]}`,
+    endpoint: `registry.digitalocean.com/${inputs.name}`,
     serverUrl: "registry.digitalocean.com",
   }),
   "digitalocean:index/containerRegistryDockerCredentials:ContainerRegistryDockerCredentials": ({ inputs }) => ({
-    dockerCredentials: JSON.stringify({ auths: { "registry.digitalocean.com": { auth: `fake-${inputs["registryName"]}` } } }),
+    dockerCredentials: JSON.stringify({
+      auths: { "registry.digitalocean.com": { auth: `fake-${inputs.registryName}` } },
+    }),
   }),
   "digitalocean:index/databaseCluster:DatabaseCluster": ({ name }) => ({
     host: `${name}.db.fake`,
@@ -57,10 +63,10 @@ export const fakeOutputs: Record<string, (args: MockResourceArgs) => Record<stri
 /** Results of provider functions (data sources), by token; unlisted calls return their inputs. */
 export const fakeCalls: Record<string, (args: MockCallArgs) => Record<string, unknown>> = {
   "digitalocean:index/getKubernetesVersions:getKubernetesVersions": ({ inputs }) => ({
-    latestVersion: `${inputs["versionPrefix"] ?? "1.35."}4-do.0`,
+    latestVersion: `${inputs.versionPrefix ?? "1.35."}4-do.0`,
   }),
   "digitalocean:index/getKubernetesCluster:getKubernetesCluster": ({ inputs }) => ({
-    kubeConfigs: [{ rawConfig: `apiVersion: v1\nkind: Config\nclusters: [{name: ${inputs["name"]}}]\n` }],
+    kubeConfigs: [{ rawConfig: `apiVersion: v1\nkind: Config\nclusters: [{name: ${inputs.name}}]\n` }],
   }),
   "digitalocean:index/getDatabaseCa:getDatabaseCa": () => ({
     certificate: "-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n",
@@ -69,7 +75,7 @@ export const fakeCalls: Record<string, (args: MockCallArgs) => Record<string, un
 
 /** Ids that read like the real ones: Kubernetes objects are `namespace/name`. */
 export function fakeId({ type, name, inputs }: MockResourceArgs): string {
-  const metadata = inputs["metadata"] as { name?: string; namespace?: string } | undefined;
+  const metadata = inputs.metadata as { name?: string; namespace?: string } | undefined;
   if (type.startsWith("kubernetes:") && metadata?.name) {
     return metadata.namespace ? `${metadata.namespace}/${metadata.name}` : metadata.name;
   }

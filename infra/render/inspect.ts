@@ -10,7 +10,7 @@ export interface PodTemplate {
 /** The pod template of every workload (Deployment, StatefulSet, Job, CronJob). */
 export function podTemplates(objects: KubeObject[]): PodTemplate[] {
   return objects.flatMap((owner): PodTemplate[] => {
-    const spec = owner["spec"] as Record<string, any> | undefined;
+    const spec = owner.spec as Record<string, any> | undefined;
     const template = owner.kind === "CronJob" ? spec?.jobTemplate?.spec?.template : spec?.template;
     return template && ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"].includes(owner.kind)
       ? [{ owner, labels: template.metadata?.labels ?? {}, spec: template.spec }]
@@ -37,6 +37,8 @@ export function selects(selector: LabelSelector | undefined, labels: Record<stri
         return key in labels;
       case "DoesNotExist":
         return !(key in labels);
+      default:
+        return false;
     }
   });
   return plain && expressions;

@@ -13,7 +13,9 @@ export interface KubeObject {
 }
 
 const isSecretValue = (v: unknown): v is { value: unknown } =>
-  typeof v === "object" && v !== null && (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+  typeof v === "object" &&
+  v !== null &&
+  (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
 
 /** Replaces every secret value with `[secret]`. */
 export function mask(value: unknown): unknown {
@@ -46,14 +48,14 @@ export function holdsSecret(value: unknown): boolean {
 /** Kubernetes objects among the resources (not providers, Helm releases or components), secrets revealed. */
 export function kubeObjects(resources: MockedResource[]): KubeObject[] {
   return resources
-    .filter((r) => r.type.startsWith("kubernetes:") && typeof r.inputs["kind"] === "string" && r.inputs["metadata"])
+    .filter((r) => r.type.startsWith("kubernetes:") && typeof r.inputs.kind === "string" && r.inputs.metadata)
     .map((r) => reveal(r.inputs) as KubeObject);
 }
 
 /** Secret payloads are masked whether or not Pulumi marked them secret: they are Secrets. */
 function maskObject(resource: MockedResource): unknown {
   const masked = mask(resource.inputs) as Record<string, unknown>;
-  if (masked["kind"] !== "Secret") return masked;
+  if (masked.kind !== "Secret") return masked;
   const revealed = reveal(resource.inputs) as Record<string, unknown>;
   for (const field of ["data", "stringData"]) {
     const payload = revealed[field] as Record<string, unknown> | undefined;
@@ -65,7 +67,7 @@ function maskObject(resource: MockedResource): unknown {
 /** Multi-document YAML of the Kubernetes objects, secrets masked: what linters read. */
 export function toYaml(resources: MockedResource[]): string {
   return resources
-    .filter((r) => r.type.startsWith("kubernetes:") && typeof r.inputs["kind"] === "string" && r.inputs["metadata"])
+    .filter((r) => r.type.startsWith("kubernetes:") && typeof r.inputs.kind === "string" && r.inputs.metadata)
     .map((r) => stringify(maskObject(r), { lineWidth: 0 }))
     .join("---\n");
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import { project } from "../config.js";
 import { fakeCalls, fakeId, fakeOutputs } from "./fakes.js";
-import { stackConfig, type StackConfigInput } from "./stack-config.js";
+import { type StackConfigInput, stackConfig } from "./stack-config.js";
 
 /** One resource the program registered, with its inputs as the engine received them (secrets still wrapped). */
 export interface MockedResource {

@@ -34,8 +34,8 @@ describe("stackConfig", () => {
 
   it("replaces encrypted values and a missing apiKeys with placeholders, marked secret", () => {
     const { config, secretKeys } = stackConfig({ stack: "dev", root });
-    expect(config["moon-agent-tracker:smtpUrl"]).toBe(renderPlaceholders["smtpUrl"]);
-    expect(config["moon-agent-tracker:apiKeys"]).toBe(renderPlaceholders["apiKeys"]);
+    expect(config["moon-agent-tracker:smtpUrl"]).toBe(renderPlaceholders.smtpUrl);
+    expect(config["moon-agent-tracker:apiKeys"]).toBe(renderPlaceholders.apiKeys);
     expect(config["moon-agent-tracker:notifyWebhookUrl"]).toBeUndefined();
     expect(secretKeys.sort()).toEqual(["moon-agent-tracker:apiKeys", "moon-agent-tracker:smtpUrl"]);
   });
@@ -44,11 +44,19 @@ describe("stackConfig", () => {
     const { config } = stackConfig({
       stack: "dev",
       root,
-      set: { "images.green": "moon:2", "services.sales.maxReplicas": "5", activeColor: "green", "kubernetes:namespace": "x" },
+      set: {
+        "images.green": "moon:2",
+        "services.sales.maxReplicas": "5",
+        activeColor: "green",
+        "kubernetes:namespace": "x",
+      },
       unset: ["apiKeys", "target"],
     });
     expect(JSON.parse(config["moon-agent-tracker:images"]!)).toEqual({ blue: "moon:1", green: "moon:2" });
-    expect(JSON.parse(config["moon-agent-tracker:services"]!)).toEqual({ agent: { minReplicas: 3 }, sales: { maxReplicas: "5" } });
+    expect(JSON.parse(config["moon-agent-tracker:services"]!)).toEqual({
+      agent: { minReplicas: 3 },
+      sales: { maxReplicas: "5" },
+    });
     expect(config["moon-agent-tracker:activeColor"]).toBe("green");
     expect(config["kubernetes:namespace"]).toBe("x");
     expect(config["moon-agent-tracker:apiKeys"]).toBeUndefined();

@@ -8,7 +8,8 @@ import { project, secretKeys } from "../config.js";
  * They are never deployed: a real `pulumi up` reads the stack's encrypted values.
  */
 export const renderPlaceholders: Record<string, string> = {
-  apiKeys: "admin:render-placeholder-admin-key,integration:render-placeholder-integration-key,viewer:render-placeholder-viewer-key",
+  apiKeys:
+    "admin:render-placeholder-admin-key,integration:render-placeholder-integration-key,viewer:render-placeholder-viewer-key",
   notifyWebhookUrl: "https://hooks.example.invalid/render-placeholder",
   smtpUrl: "smtp://render-placeholder.example.invalid:587",
 };
@@ -44,7 +45,12 @@ function setPath(target: Record<string | number, unknown>, path: Array<string | 
     return;
   }
   const child = target[head];
-  const next = typeof child === "object" && child !== null ? (child as Record<string | number, unknown>) : typeof rest[0] === "number" ? [] : {};
+  const next =
+    typeof child === "object" && child !== null
+      ? (child as Record<string | number, unknown>)
+      : typeof rest[0] === "number"
+        ? []
+        : {};
   target[head] = next;
   setPath(next as Record<string | number, unknown>, rest, value);
 }
@@ -60,7 +66,9 @@ export function stackConfig({ stack, root, set = {}, unset = [] }: StackConfigIn
   } catch {
     throw new Error(`no stack file ${file}`);
   }
-  const values: Record<string, unknown> = { ...((parse(text) as { config?: Record<string, unknown> } | null)?.config ?? {}) };
+  const values: Record<string, unknown> = {
+    ...((parse(text) as { config?: Record<string, unknown> } | null)?.config ?? {}),
+  };
   const secret = new Set(secretKeys.map((k) => qualify(k)));
 
   for (const [key, value] of Object.entries(values)) {
@@ -76,7 +84,12 @@ export function stackConfig({ stack, root, set = {}, unset = [] }: StackConfigIn
     if (rest.length === 0) values[key] = value;
     else {
       const current = values[key];
-      values[key] = typeof current === "object" && current !== null ? structuredClone(current) : typeof rest[0] === "number" ? [] : {};
+      values[key] =
+        typeof current === "object" && current !== null
+          ? structuredClone(current)
+          : typeof rest[0] === "number"
+            ? []
+            : {};
       setPath(values[key] as Record<string, unknown>, rest, value);
     }
   }

@@ -1,7 +1,7 @@
 // Small Hono servers standing in for one colour's services: the API paths the smoke tests use, bearer
 // auth, problem+json errors and the x-moon-colour header. Both colours share one agent store, as the
 // real colours share one database.
-import { serve, type ServerType } from "@hono/node-server";
+import { type ServerType, serve } from "@hono/node-server";
 import { Hono } from "hono";
 import type { Colour } from "../colours.js";
 
@@ -70,7 +70,11 @@ export async function startColourService(colour: Colour, store: AgentStore, apiK
   };
 }
 
-function problem(c: { json: (body: unknown, status: never, headers: Record<string, string>) => Response }, status: number, detail: string) {
+function problem(
+  c: { json: (body: unknown, status: never, headers: Record<string, string>) => Response },
+  status: number,
+  detail: string,
+) {
   return c.json({ type: "about:blank", title: "error", status, detail }, status as never, {
     "content-type": "application/problem+json",
   });
@@ -78,6 +82,8 @@ function problem(c: { json: (body: unknown, status: never, headers: Record<strin
 
 function listen(app: Hono): Promise<{ server: ServerType; port: number }> {
   return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, (info) => resolve({ server, port: info.port }));
+    const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, (info) =>
+      resolve({ server, port: info.port }),
+    );
   });
 }

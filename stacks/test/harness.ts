@@ -2,8 +2,8 @@
 // front of them, and an in-memory stack whose deployed activeColor the gateway follows.
 import type { FlowContext } from "../flow-context.js";
 import { StepLog } from "../step-log.js";
-import { startColourService, type AgentStore, type ColourService } from "./colour-services.js";
-import { startGatewayProxy, type GatewayProxy } from "./gateway-proxy.js";
+import { type AgentStore, type ColourService, startColourService } from "./colour-services.js";
+import { type GatewayProxy, startGatewayProxy } from "./gateway-proxy.js";
 import { MemoryStack } from "./memory-stack.js";
 
 export const apiKey = "test-admin-key-7f3a9c";
@@ -33,7 +33,11 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const green = await startColourService("green", store, apiKey);
   let stack: MemoryStack | undefined;
   const gateway = await startGatewayProxy({ blue: blue.url, green: green.url }, () => stack?.deployedActiveColour);
-  stack = new MemoryStack("test", gateway.url, options.config ?? { activeColor: "blue", "images.blue": "moon:v1", "images.green": "moon:v0" });
+  stack = new MemoryStack(
+    "test",
+    gateway.url,
+    options.config ?? { activeColor: "blue", "images.blue": "moon:v1", "images.green": "moon:v0" },
+  );
   if (options.deployed !== false) await stack.seed();
   const liveStack = stack;
 

@@ -1,8 +1,8 @@
 // An in-memory stand-in for a deployed stack: config, a model of the resources the real program
 // creates per colour, previews that diff config against what is deployed, and Pulumi's rule that one
 // update runs at a time. The gateway proxy reads `deployed` to route, so a flip really moves traffic.
-import { colours, type Colour } from "../colours.js";
-import { StackBusyError, type PlannedStep, type Preview, type StackOps } from "../stack-ops.js";
+import { type Colour, colours } from "../colours.js";
+import { type PlannedStep, type Preview, StackBusyError, type StackOps } from "../stack-ops.js";
 
 const project = "moon-agent-tracker";
 const services = ["agent", "sales", "notification"];

@@ -102,7 +102,10 @@ describe("validation: 400 naming each bad field, nothing stored", () => {
   ];
   test.each(cases)("%s", async (_, body, field) => {
     const before = await countAgents();
-    const res = await admin().call("POST", "/agents", { ...body, agentCode: body.agentCode === anura.agentCode ? "NEW01" : body.agentCode });
+    const res = await admin().call("POST", "/agents", {
+      ...body,
+      agentCode: body.agentCode === anura.agentCode ? "NEW01" : body.agentCode,
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
     const problem = await res.json();
@@ -122,15 +125,25 @@ describe("validation: 400 naming each bad field, nothing stored", () => {
     const malformed = await admin().call("POST", "/agents", '{"agentCode": "X1",');
     expect(malformed.status).toBe(400);
     expect((await malformed.json()).detail).toMatch(/JSON/i);
-    const wrongType = await admin().call("POST", "/agents", "agentCode=X1", { "content-type": "application/x-www-form-urlencoded" });
+    const wrongType = await admin().call("POST", "/agents", "agentCode=X1", {
+      "content-type": "application/x-www-form-urlencoded",
+    });
     expect(wrongType.status).toBe(415);
   });
 
   test("bad query parameters are 400 naming the parameter", async () => {
-    for (const [query, field] of [["status=retired", "status"], ["limit=0", "limit"], ["limit=abc", "limit"], ["cursor=garbage", "cursor"]]) {
+    for (const [query, field] of [
+      ["status=retired", "status"],
+      ["limit=0", "limit"],
+      ["limit=abc", "limit"],
+      ["cursor=garbage", "cursor"],
+    ]) {
       const res = await admin().call("GET", `/agents?${query}`);
       expect(res.status, query).toBe(400);
-      expect((await res.json()).errors.map((e: { field: string }) => e.field), query).toContain(field);
+      expect(
+        (await res.json()).errors.map((e: { field: string }) => e.field),
+        query,
+      ).toContain(field);
     }
   });
 });

@@ -1,8 +1,8 @@
-import { eq, sql, type SQL } from "drizzle-orm";
+import { eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { isDuplicateKey } from "../../db/errors.js";
 import { keysetPage } from "../../db/keyset.js";
 import { preparedPerDb } from "../../db/prepared.js";
-import { isDuplicateKey } from "../../db/errors.js";
 import { agents, sales } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { conflict, notFound } from "../../http/errors.js";
@@ -24,7 +24,12 @@ export const toAgent = (row: AgentRow) => ({
 });
 
 const byCode = preparedPerDb((db) =>
-  db.select().from(agents).where(eq(agents.agentCode, sql.placeholder("code"))).limit(1).prepare(),
+  db
+    .select()
+    .from(agents)
+    .where(eq(agents.agentCode, sql.placeholder("code")))
+    .limit(1)
+    .prepare(),
 );
 
 export async function findAgent(db: Database, agentCode: string): Promise<AgentRow> {

@@ -1,7 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { canRead, canWrite } from "../../http/auth.js";
 import { commonProblems, jsonBody, jsonResponse, problems } from "../../http/fields.js";
-import { agentCodeParam, agentPage, agentSchema, createAgentBody, listAgentsQuery, updateAgentBody } from "./schemas.js";
+import {
+  agentCodeParam,
+  agentPage,
+  agentSchema,
+  createAgentBody,
+  listAgentsQuery,
+  updateAgentBody,
+} from "./schemas.js";
 
 const tags = ["agents"];
 
@@ -53,7 +60,10 @@ export const deleteAgent = createRoute({
   middleware: [canWrite] as const,
   request: { params: agentCodeParam },
   responses: {
-    200: jsonResponse(z.object({ deactivated: z.literal(true), agent: agentSchema }), "The agent has sales: deactivated, not deleted"),
+    200: jsonResponse(
+      z.object({ deactivated: z.literal(true), agent: agentSchema }),
+      "The agent has sales: deactivated, not deleted",
+    ),
     204: { description: "Deleted" },
     ...problems(...commonProblems, 404),
   },

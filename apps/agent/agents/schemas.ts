@@ -19,9 +19,14 @@ const editable = {
   status: z.enum(agentStatuses).optional(),
 };
 
-export const agentCodeParam = z.object({ agentCode: code("AGT004").openapi({ param: { name: "agentCode", in: "path" } }) });
+export const agentCodeParam = z.object({
+  agentCode: code("AGT004").openapi({ param: { name: "agentCode", in: "path" } }),
+});
 
-export const createAgentBody = z.object({ agentCode: code("AGT004"), ...editable }).strict().openapi("NewAgent");
+export const createAgentBody = z
+  .object({ agentCode: code("AGT004"), ...editable })
+  .strict()
+  .openapi("NewAgent");
 
 export const updateAgentBody = z
   .object(editable)

@@ -41,6 +41,9 @@ export function registerAuthorisationRoutes(app: ServiceApp, db: Database): void
       .innerJoin(products, eq(products.productCode, agentProducts.productCode))
       .where(eq(agentProducts.agentCode, agentCode))
       .orderBy(asc(products.productCode));
-    return c.json({ items: rows.map((r) => ({ ...toProduct(r.product), authorisedAt: r.authorisedAt.toISOString() })) }, 200);
+    return c.json(
+      { items: rows.map((r) => ({ ...toProduct(r.product), authorisedAt: r.authorisedAt.toISOString() })) },
+      200,
+    );
   });
 }

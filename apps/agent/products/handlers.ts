@@ -1,8 +1,8 @@
-import { eq, sql, type SQL } from "drizzle-orm";
+import { eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { isDuplicateKey } from "../../db/errors.js";
 import { keysetPage } from "../../db/keyset.js";
 import { preparedPerDb } from "../../db/prepared.js";
-import { isDuplicateKey } from "../../db/errors.js";
 import { products, sales } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { conflict, notFound } from "../../http/errors.js";
@@ -20,7 +20,12 @@ export const toProduct = (row: ProductRow) => ({
 });
 
 const byCode = preparedPerDb((db) =>
-  db.select().from(products).where(eq(products.productCode, sql.placeholder("code"))).limit(1).prepare(),
+  db
+    .select()
+    .from(products)
+    .where(eq(products.productCode, sql.placeholder("code")))
+    .limit(1)
+    .prepare(),
 );
 
 export async function findProduct(db: Database, productCode: string): Promise<ProductRow> {
@@ -43,9 +48,7 @@ export function registerProductRoutes(app: ServiceApp, db: Database): void {
 
   app.openapi(listProducts, async (c) => {
     const q = c.req.valid("query");
-    const filters: Array<SQL | undefined> = [
-      q.type ? eq(products.type, q.type.toLowerCase()) : undefined,
-    ];
+    const filters: Array<SQL | undefined> = [q.type ? eq(products.type, q.type.toLowerCase()) : undefined];
     const result = await keysetPage(db, products, products.productCode, (r) => r.productCode, filters, q);
     return c.json({ items: result.items.map(toProduct), nextCursor: result.nextCursor }, 200);
   });

@@ -7,7 +7,12 @@ import { agentService } from "../service.js";
 let db: TestDatabase;
 let svc: StartedService;
 const admin = () => client(svc.url, "admin");
-const platinum = { productCode: "LIFE-PLAT", type: "life", name: "Life Insurance – Platinum Plan", targetAmount: 120000 };
+const platinum = {
+  productCode: "LIFE-PLAT",
+  type: "life",
+  name: "Life Insurance – Platinum Plan",
+  targetAmount: 120000,
+};
 
 beforeAll(async () => {
   db = await freshDatabase();
@@ -21,12 +26,19 @@ afterAll(async () => {
 test("create, read, change a product; targets keep two decimals exactly", async () => {
   const created = await admin().call("POST", "/products", platinum);
   expect(created.status).toBe(201);
-  expect(await created.json()).toMatchObject({ productCode: "LIFE-PLAT", type: "life", name: platinum.name, targetAmount: "120000.00" });
+  expect(await created.json()).toMatchObject({
+    productCode: "LIFE-PLAT",
+    type: "life",
+    name: platinum.name,
+    targetAmount: "120000.00",
+  });
 
   const changed = await admin().call("PATCH", "/products/LIFE-PLAT", { targetAmount: "999999999999.99" });
   expect(changed.status).toBe(200);
   expect((await changed.json()).targetAmount).toBe("999999999999.99");
-  const [rows] = await db.handle.pool.query("SELECT CAST(target_amount AS CHAR) AS t FROM products WHERE product_code = 'LIFE-PLAT'");
+  const [rows] = await db.handle.pool.query(
+    "SELECT CAST(target_amount AS CHAR) AS t FROM products WHERE product_code = 'LIFE-PLAT'",
+  );
   expect((rows as Array<{ t: string }>)[0]!.t).toBe("999999999999.99");
 
   const asNumber = await admin().call("PATCH", "/products/LIFE-PLAT", { targetAmount: 0.1 });
@@ -64,12 +76,21 @@ test("a product with sales cannot be deleted; one without can", async () => {
 });
 
 test("list filters by type and pages in code order", async () => {
-  for (const [code, type] of [["VEH-FULL", "vehicle"], ["VEH-TP", "Vehicle"], ["HEALTH-FAM", "health"]]) {
+  for (const [code, type] of [
+    ["VEH-FULL", "vehicle"],
+    ["VEH-TP", "Vehicle"],
+    ["HEALTH-FAM", "health"],
+  ]) {
     expect((await admin().call("POST", "/products", { ...platinum, productCode: code, type })).status).toBe(201);
   }
   const vehicles = await (await admin().call("GET", "/products?type=vehicle")).json();
   expect(vehicles.items.map((p: { productCode: string }) => p.productCode)).toEqual(["VEH-FULL", "VEH-TP"]);
   const first = await (await admin().call("GET", "/products?limit=2")).json();
   const second = await (await admin().call("GET", `/products?limit=2&cursor=${first.nextCursor}`)).json();
-  expect([...first.items, ...second.items].map((p: { productCode: string }) => p.productCode)).toEqual(["HEALTH-FAM", "LIFE-PLAT", "SOLD", "VEH-FULL"]);
+  expect([...first.items, ...second.items].map((p: { productCode: string }) => p.productCode)).toEqual([
+    "HEALTH-FAM",
+    "LIFE-PLAT",
+    "SOLD",
+    "VEH-FULL",
+  ]);
 });

@@ -1,7 +1,14 @@
 import { createRoute } from "@hono/zod-openapi";
 import { canRead, canWrite } from "../../http/auth.js";
 import { commonProblems, jsonBody, jsonResponse, problems } from "../../http/fields.js";
-import { createProductBody, listProductsQuery, productCodeParam, productPage, productSchema, updateProductBody } from "./schemas.js";
+import {
+  createProductBody,
+  listProductsQuery,
+  productCodeParam,
+  productPage,
+  productSchema,
+  updateProductBody,
+} from "./schemas.js";
 
 const tags = ["products"];
 

@@ -16,9 +16,14 @@ const editable = {
   targetAmount: positiveMoneyInput,
 };
 
-export const productCodeParam = z.object({ productCode: code("LIFE-PLAT").openapi({ param: { name: "productCode", in: "path" } }) });
+export const productCodeParam = z.object({
+  productCode: code("LIFE-PLAT").openapi({ param: { name: "productCode", in: "path" } }),
+});
 
-export const createProductBody = z.object({ productCode: code("LIFE-PLAT"), ...editable }).strict().openapi("NewProduct");
+export const createProductBody = z
+  .object({ productCode: code("LIFE-PLAT"), ...editable })
+  .strict()
+  .openapi("NewProduct");
 
 export const updateProductBody = z
   .object(editable)

@@ -29,11 +29,16 @@ export function random(seed: number) {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
+  return {
+    next,
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!,
+  };
 }
 
 export const money = (cents: bigint) => `${cents / 100n}.${(cents % 100n).toString().padStart(2, "0")}`;
-export const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+export const addDays = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 export class Scenario {
   readonly sales = new Map<number, Sale>();
@@ -50,7 +55,10 @@ export class Scenario {
       [demoAgents.map((a) => [a.agentCode, a.firstName, a.lastName, a.email, a.branch, a.team, a.status ?? "active"])],
     );
     await handle.pool.query("INSERT INTO products (product_code, type, name, target_amount) VALUES ?", [
-      [...demoProducts.map((p) => [p.productCode, p.type, p.name, p.targetAmount]), ["UNSOLD", "life", "Life – Unsold Plan", "1.00"]],
+      [
+        ...demoProducts.map((p) => [p.productCode, p.type, p.name, p.targetAmount]),
+        ["UNSOLD", "life", "Life – Unsold Plan", "1.00"],
+      ],
     ]);
     return new Scenario(handle);
   }
@@ -64,7 +72,10 @@ export class Scenario {
   }
 
   /** Runs `work` in one source transaction, with `changedAt` (UTC) or the server's clock on change rows. */
-  private async tx(work: (c: PoolConnection, changedAt: string | null) => Promise<void>, changedAt: string | null = null) {
+  private async tx(
+    work: (c: PoolConnection, changedAt: string | null) => Promise<void>,
+    changedAt: string | null = null,
+  ) {
     const c = await this.handle.pool.getConnection();
     try {
       await c.query("SET time_zone = '+00:00'");
@@ -78,7 +89,10 @@ export class Scenario {
 
   private static async logChanges(c: PoolConnection, changes: Array<[number, string]>, changedAt: string | null) {
     if (changes.length === 0) return;
-    if (changedAt) await c.query("INSERT INTO sale_changes (sale_id, sale_date, changed_at) VALUES ?", [changes.map(([id, day]) => [id, day, changedAt])]);
+    if (changedAt)
+      await c.query("INSERT INTO sale_changes (sale_id, sale_date, changed_at) VALUES ?", [
+        changes.map(([id, day]) => [id, day, changedAt]),
+      ]);
     else await c.query("INSERT INTO sale_changes (sale_id, sale_date) VALUES ?", [changes]);
   }
 
@@ -99,28 +113,46 @@ export class Scenario {
     });
     const added: Sale[] = [];
     await this.tx(async (c, at) => {
-      await c.query("INSERT INTO sales (sale_ref, agent_code, product_code, amount, sale_date, branch, team) VALUES ?", [
-        fresh.map((s) => [s.ref, s.agentCode, s.productCode, money(s.cents), s.saleDate, s.branch, s.team]),
-      ]);
+      await c.query(
+        "INSERT INTO sales (sale_ref, agent_code, product_code, amount, sale_date, branch, team) VALUES ?",
+        [fresh.map((s) => [s.ref, s.agentCode, s.productCode, money(s.cents), s.saleDate, s.branch, s.team])],
+      );
       const [ids] = await c.query("SELECT id, sale_ref FROM sales WHERE sale_ref IN (?)", [fresh.map((s) => s.ref)]);
       const idOf = new Map((ids as Array<{ id: number; sale_ref: string }>).map((r) => [r.sale_ref, r.id]));
       for (const { ref, ...s } of fresh) added.push({ id: idOf.get(ref)!, ...s });
-      await Scenario.logChanges(c, added.map((s) => [s.id, s.saleDate]), at);
+      await Scenario.logChanges(
+        c,
+        added.map((s) => [s.id, s.saleDate]),
+        at,
+      );
     }, changedAt);
     for (const s of added) this.sales.set(s.id, s);
     return added;
   }
 
   /** A correction from the core system (PATCH): logs the old day and, when it moves, the new one. */
-  async updateSale(id: number, patch: Partial<Pick<Sale, "cents" | "saleDate" | "branch" | "team" | "productCode">>, changedAt: string | null = null) {
+  async updateSale(
+    id: number,
+    patch: Partial<Pick<Sale, "cents" | "saleDate" | "branch" | "team" | "productCode">>,
+    changedAt: string | null = null,
+  ) {
     const before = this.sales.get(id)!;
     const after = { ...before, ...patch };
     await this.tx(async (c, at) => {
       await c.query("UPDATE sales SET amount = ?, sale_date = ?, branch = ?, team = ?, product_code = ? WHERE id = ?", [
-        money(after.cents), after.saleDate, after.branch, after.team, after.productCode, id,
+        money(after.cents),
+        after.saleDate,
+        after.branch,
+        after.team,
+        after.productCode,
+        id,
       ]);
       const days = [...new Set([before.saleDate, after.saleDate])];
-      await Scenario.logChanges(c, days.map((d) => [id, d]), at);
+      await Scenario.logChanges(
+        c,
+        days.map((d) => [id, d]),
+        at,
+      );
     }, changedAt);
     this.sales.set(id, after);
     return after;
@@ -150,7 +182,10 @@ export class Scenario {
 
   /** Delivery moves PENDING notifications to SENT. */
   async deliverPending(limit: number) {
-    const [result] = await this.handle.pool.query("UPDATE notifications SET status = 'SENT', sent_at = NOW(3) WHERE status = 'PENDING' ORDER BY id LIMIT ?", [limit]);
+    const [result] = await this.handle.pool.query(
+      "UPDATE notifications SET status = 'SENT', sent_at = NOW(3) WHERE status = 'PENDING' ORDER BY id LIMIT ?",
+      [limit],
+    );
     let left = (result as { affectedRows: number }).affectedRows;
     for (const n of this.notifications) {
       if (left === 0) break;
@@ -208,12 +243,16 @@ export class Scenario {
     const counts = new Map<string, number>();
     for (const n of this.notifications) counts.set(n.recipient, (counts.get(n.recipient) ?? 0) + 1);
     return sorted(
-      demoAgents.filter((a) => counts.has(a.agentCode)).map((a) => [a.agentCode, `${a.firstName} ${a.lastName}`, String(counts.get(a.agentCode))]),
+      demoAgents
+        .filter((a) => counts.has(a.agentCode))
+        .map((a) => [a.agentCode, `${a.firstName} ${a.lastName}`, String(counts.get(a.agentCode))]),
     );
   }
 
   expectedNotificationStatus(): string[][] {
-    return sorted(["PENDING", "SENT", "FAILED"].map((s) => [s, String(this.notifications.filter((n) => n.status === s).length)]));
+    return sorted(
+      ["PENDING", "SENT", "FAILED"].map((s) => [s, String(this.notifications.filter((n) => n.status === s).length)]),
+    );
   }
 }
 

@@ -11,69 +11,66 @@ const total = "DECIMAL(20,2)";
 export function warehouseDdl(d: Dialect): string[] {
   const ts = d.timestamp;
   const v = d.varchar;
-  const table = (name: string, columns: string[]) => `CREATE TABLE IF NOT EXISTS ${name} (\n  ${columns.join(",\n  ")}\n)`;
+  const table = (name: string, columns: string[]) =>
+    `CREATE TABLE IF NOT EXISTS ${name} (\n  ${columns.join(",\n  ")}\n)`;
   return [
-    table(
-      "fact_daily_sales",
-      [
-        "sale_date DATE NOT NULL",
-        `branch ${v(64)} NOT NULL`,
-        `team ${v(64)} NOT NULL`,
-        `agent_code ${v(32)} NOT NULL`,
-        `product_code ${v(32)} NOT NULL`,
-        `total_amount ${total} NOT NULL`,
-        "sale_count BIGINT NOT NULL",
-        "PRIMARY KEY (sale_date, branch, team, agent_code, product_code)",
-      ],
-    ),
-    table(
-      "kpi_team_performance",
-      [`snapshot_at ${ts} NOT NULL`, `team ${v(64)} NOT NULL`, `total_sales ${total} NOT NULL`, "sale_count BIGINT NOT NULL", "PRIMARY KEY (snapshot_at, team)"],
-    ),
-    table(
-      "kpi_branch_performance",
-      [`snapshot_at ${ts} NOT NULL`, `branch ${v(64)} NOT NULL`, `total_sales ${total} NOT NULL`, "sale_count BIGINT NOT NULL", "PRIMARY KEY (snapshot_at, branch)"],
-    ),
-    table(
-      "kpi_product_performance",
-      [
-        `snapshot_at ${ts} NOT NULL`,
-        `product_code ${v(32)} NOT NULL`,
-        `product_name ${v(200)} NOT NULL`,
-        "target_amount DECIMAL(14,2) NOT NULL",
-        `total_sales ${total} NOT NULL`,
-        `status ${v(16)} NOT NULL`,
-        "PRIMARY KEY (snapshot_at, product_code)",
-      ],
-    ),
-    table(
-      "kpi_agent_notifications",
-      [
-        `snapshot_at ${ts} NOT NULL`,
-        `agent_code ${v(32)} NOT NULL`,
-        `agent_name ${v(201)} NOT NULL`,
-        "notification_count BIGINT NOT NULL",
-        "PRIMARY KEY (snapshot_at, agent_code)",
-      ],
-    ),
-    table(
-      "kpi_notification_status",
-      [`snapshot_at ${ts} NOT NULL`, `status ${v(16)} NOT NULL`, "notification_count BIGINT NOT NULL", "PRIMARY KEY (snapshot_at, status)"],
-    ),
+    table("fact_daily_sales", [
+      "sale_date DATE NOT NULL",
+      `branch ${v(64)} NOT NULL`,
+      `team ${v(64)} NOT NULL`,
+      `agent_code ${v(32)} NOT NULL`,
+      `product_code ${v(32)} NOT NULL`,
+      `total_amount ${total} NOT NULL`,
+      "sale_count BIGINT NOT NULL",
+      "PRIMARY KEY (sale_date, branch, team, agent_code, product_code)",
+    ]),
+    table("kpi_team_performance", [
+      `snapshot_at ${ts} NOT NULL`,
+      `team ${v(64)} NOT NULL`,
+      `total_sales ${total} NOT NULL`,
+      "sale_count BIGINT NOT NULL",
+      "PRIMARY KEY (snapshot_at, team)",
+    ]),
+    table("kpi_branch_performance", [
+      `snapshot_at ${ts} NOT NULL`,
+      `branch ${v(64)} NOT NULL`,
+      `total_sales ${total} NOT NULL`,
+      "sale_count BIGINT NOT NULL",
+      "PRIMARY KEY (snapshot_at, branch)",
+    ]),
+    table("kpi_product_performance", [
+      `snapshot_at ${ts} NOT NULL`,
+      `product_code ${v(32)} NOT NULL`,
+      `product_name ${v(200)} NOT NULL`,
+      "target_amount DECIMAL(14,2) NOT NULL",
+      `total_sales ${total} NOT NULL`,
+      `status ${v(16)} NOT NULL`,
+      "PRIMARY KEY (snapshot_at, product_code)",
+    ]),
+    table("kpi_agent_notifications", [
+      `snapshot_at ${ts} NOT NULL`,
+      `agent_code ${v(32)} NOT NULL`,
+      `agent_name ${v(201)} NOT NULL`,
+      "notification_count BIGINT NOT NULL",
+      "PRIMARY KEY (snapshot_at, agent_code)",
+    ]),
+    table("kpi_notification_status", [
+      `snapshot_at ${ts} NOT NULL`,
+      `status ${v(16)} NOT NULL`,
+      "notification_count BIGINT NOT NULL",
+      "PRIMARY KEY (snapshot_at, status)",
+    ]),
     // One row per committed run: the latest row's watermark is where the next run reads changes from.
-    table(
-      runsTable,
-      [
-        `snapshot_at ${ts} NOT NULL`,
-        `mode ${v(16)} NOT NULL`,
-        `watermark ${ts}`,
-        "days_recomputed INTEGER NOT NULL",
-        "rows_read BIGINT NOT NULL",
-        "rows_written BIGINT NOT NULL",
-        "duration_ms INTEGER NOT NULL",
-        "PRIMARY KEY (snapshot_at)",
-      ],
-    ),
+    table(runsTable, [
+      `snapshot_at ${ts} NOT NULL`,
+      `mode ${v(16)} NOT NULL`,
+      `watermark ${ts}`,
+      "days_recomputed INTEGER NOT NULL",
+      "rows_read BIGINT NOT NULL",
+      "rows_written BIGINT NOT NULL",
+      "duration_ms INTEGER NOT NULL",
+      "PRIMARY KEY (snapshot_at)",
+    ]),
   ];
 }
 

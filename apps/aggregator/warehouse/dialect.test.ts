@@ -9,7 +9,14 @@ describe("redshift:// and postgres:// URLs", () => {
   it("default Redshift to port 5439 and TLS, PostgreSQL to 5432 without", () => {
     const rs = postgresClientConfig("redshift://loader:s%40cret@wh.example:/analytics");
     expect(rs.dialect).toBe(redshiftDialect);
-    expect(rs.config).toMatchObject({ host: "wh.example", port: 5439, user: "loader", password: "s@cret", database: "analytics", ssl: { rejectUnauthorized: false } });
+    expect(rs.config).toMatchObject({
+      host: "wh.example",
+      port: 5439,
+      user: "loader",
+      password: "s@cret",
+      database: "analytics",
+      ssl: { rejectUnauthorized: false },
+    });
     const pgc = postgresClientConfig("postgres://u@db:6543/w");
     expect(pgc.dialect).toBe(postgresDialect);
     expect(pgc.config).toMatchObject({ port: 6543, ssl: false });
@@ -26,7 +33,9 @@ describe("redshift:// and postgres:// URLs", () => {
 
 describe("SQL per dialect", () => {
   it("numbers placeholders for the PostgreSQL protocol", () => {
-    expect(numberPlaceholders("INSERT INTO t (a, b) VALUES (?,?),(?,?)")).toBe("INSERT INTO t (a, b) VALUES ($1,$2),($3,$4)");
+    expect(numberPlaceholders("INSERT INTO t (a, b) VALUES (?,?),(?,?)")).toBe(
+      "INSERT INTO t (a, b) VALUES ($1,$2),($3,$4)",
+    );
   });
 
   it("sizes Redshift's VARCHARs in bytes and keeps exact decimals everywhere", () => {

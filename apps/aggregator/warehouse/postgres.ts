@@ -43,7 +43,10 @@ const types = {
  * `postgres://` or `redshift://user:pass@host:port/db?sslmode=…` to client settings. Redshift's port
  * defaults to 5439 and its TLS to `require`; `sslmode` takes libpq's words, as DATABASE_URL does.
  */
-export function postgresClientConfig(url: string, options: { caCert?: string } = {}): { config: pg.ClientConfig; dialect: Dialect } {
+export function postgresClientConfig(
+  url: string,
+  options: { caCert?: string } = {},
+): { config: pg.ClientConfig; dialect: Dialect } {
   const u = new URL(url);
   const redshift = u.protocol === "redshift:";
   const database = decodeURIComponent(u.pathname.replace(/^\//, ""));
@@ -65,7 +68,11 @@ export function postgresClientConfig(url: string, options: { caCert?: string } =
           ? false
           : sslMode === "require"
             ? { rejectUnauthorized: false }
-            : { rejectUnauthorized: true, ca, ...(sslMode === "verify-ca" ? { checkServerIdentity: () => undefined } : {}) },
+            : {
+                rejectUnauthorized: true,
+                ca,
+                ...(sslMode === "verify-ca" ? { checkServerIdentity: () => undefined } : {}),
+              },
       connectionTimeoutMillis: 10_000,
       types,
     },

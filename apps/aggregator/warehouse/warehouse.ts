@@ -39,7 +39,12 @@ export const sqlTimestamp = (d: Date) => d.toISOString().replace("T", " ").repla
 export const parseSqlTimestamp = (s: string) => new Date(`${s.replace(" ", "T")}Z`);
 
 /** One multi-row INSERT; the caller keeps rows × columns within `dialect.maxParams`. */
-export async function insertRows(wh: Warehouse, table: string, columns: readonly string[], rows: unknown[][]): Promise<number> {
+export async function insertRows(
+  wh: Warehouse,
+  table: string,
+  columns: readonly string[],
+  rows: unknown[][],
+): Promise<number> {
   if (rows.length === 0) return 0;
   const tuple = `(${columns.map(() => "?").join(",")})`;
   const sql = `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${Array(rows.length).fill(tuple).join(",")}`;
@@ -60,7 +65,13 @@ export async function openWarehouse(url: string, options: { caCert?: string } = 
 }
 
 /** Inserts `rows` in as few statements as the dialect allows. */
-export async function insertAll(wh: Warehouse, table: string, columns: readonly string[], rows: unknown[][], batchRows: number): Promise<number> {
+export async function insertAll(
+  wh: Warehouse,
+  table: string,
+  columns: readonly string[],
+  rows: unknown[][],
+  batchRows: number,
+): Promise<number> {
   const size = rowsPerInsert(wh.dialect, columns.length, batchRows);
   let written = 0;
   for (let i = 0; i < rows.length; i += size) written += await insertRows(wh, table, columns, rows.slice(i, i + size));

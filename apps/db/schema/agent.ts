@@ -1,6 +1,7 @@
 // Tables owned by the agent service: only apps/agent writes them; any service may read.
-import { index, mysqlEnum, mysqlTable, primaryKey, timestamp, varchar } from "drizzle-orm/mysql-core";
+
 import { sql } from "drizzle-orm";
+import { index, mysqlEnum, mysqlTable, primaryKey, timestamp, varchar } from "drizzle-orm/mysql-core";
 import { createdAt, id, money, updatedAt } from "./columns.js";
 
 export const agentStatuses = ["active", "inactive"] as const;

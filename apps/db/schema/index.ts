@@ -1,3 +1,3 @@
 export * from "./agent.js";
-export * from "./sales.js";
 export * from "./notification.js";
+export * from "./sales.js";

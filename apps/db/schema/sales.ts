@@ -1,6 +1,21 @@
 // Tables owned by the sales service: only apps/sales writes them; any service may read.
-import { bigint, date, index, int, mysqlEnum, mysqlTable, primaryKey, smallint, text, timestamp, tinyint, unique, varchar } from "drizzle-orm/mysql-core";
+
 import { sql } from "drizzle-orm";
+import {
+  bigint,
+  date,
+  index,
+  int,
+  mysqlEnum,
+  mysqlTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  tinyint,
+  unique,
+  varchar,
+} from "drizzle-orm/mysql-core";
 import { createdAt, id, money, updatedAt } from "./columns.js";
 
 export const sales = mysqlTable(

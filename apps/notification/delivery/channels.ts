@@ -30,7 +30,9 @@ export function createChannels(config: ChannelConfig, db: Database, logger: Logg
       if (agent) return agent.email;
     }
     if (config.emailTo) return config.emailTo;
-    throw new PermanentFailure(`no email address for recipient ${recipient}: it is not an agent and NOTIFY_EMAIL_TO is not set`);
+    throw new PermanentFailure(
+      `no email address for recipient ${recipient}: it is not an agent and NOTIFY_EMAIL_TO is not set`,
+    );
   }
 
   return {
@@ -39,7 +41,8 @@ export function createChannels(config: ChannelConfig, db: Database, logger: Logg
     },
 
     async webhook(n) {
-      if (!config.webhookUrl) throw new PermanentFailure("the webhook channel is not configured: set NOTIFY_WEBHOOK_URL");
+      if (!config.webhookUrl)
+        throw new PermanentFailure("the webhook channel is not configured: set NOTIFY_WEBHOOK_URL");
       const res = await fetch(config.webhookUrl, {
         method: "POST",
         // Receivers drop repeats by this key: a delivery retried after a crash is not a second message.

@@ -1,12 +1,12 @@
 // Delivers PENDING notifications: SENT on success; retried with backoff, then FAILED with the last error.
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
+import { startLeaseWorker } from "../../db/lease-worker.js";
 import { notifications } from "../../db/schema/index.js";
 import type { Logger } from "../../http/logger.js";
-import { startLeaseWorker } from "../../db/lease-worker.js";
 import { backoffMs, type RetryPolicy } from "../../http/poller.js";
 import type { Worker } from "../../http/service.js";
-import { PermanentFailure, type Channel, type NotificationRow, type Send } from "./channels.js";
+import { type Channel, type NotificationRow, PermanentFailure, type Send } from "./channels.js";
 
 export interface DeliveryConfig extends RetryPolicy {
   pollMs: number;
@@ -17,7 +17,12 @@ export interface DeliveryConfig extends RetryPolicy {
 const leaseMs = 60_000;
 const batchSize = 20;
 
-export function startDelivery(db: Database, logger: Logger, channels: Record<Channel, Send>, config: DeliveryConfig): Worker {
+export function startDelivery(
+  db: Database,
+  logger: Logger,
+  channels: Record<Channel, Send>,
+  config: DeliveryConfig,
+): Worker {
   async function deliver(n: NotificationRow, token: string): Promise<void> {
     const attempts = n.attempts + 1;
     const owned = sql`id = ${n.id} AND lease_token = ${token}`;
@@ -34,7 +39,10 @@ export function startDelivery(db: Database, logger: Logger, channels: Record<Cha
         UPDATE notifications SET attempts = ${attempts}, last_error = ${error}, lease_token = NULL, updated_at = NOW(3),
           ${final ? sql`status = 'FAILED', next_attempt_at = NULL` : sql`next_attempt_at = NOW(3) + INTERVAL ${waitMs * 1000} MICROSECOND`}
         WHERE ${owned}`);
-      logger.warn({ notificationId: n.id, channel: n.channel, attempts, error, ...(final ? {} : { retryInMs: waitMs }) }, final ? "notification failed" : "notification delivery failed; will retry");
+      logger.warn(
+        { notificationId: n.id, channel: n.channel, attempts, error, ...(final ? {} : { retryInMs: waitMs }) },
+        final ? "notification failed" : "notification delivery failed; will retry",
+      );
     }
   }
 

@@ -1,11 +1,17 @@
-import { eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
+import { eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
-import { keysetPage } from "../../db/keyset.js";
 import { isDuplicateKey } from "../../db/errors.js";
+import { keysetPage } from "../../db/keyset.js";
 import { notifications } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { notFound } from "../../http/errors.js";
-import { createNotification, deleteNotification, getNotification, listNotifications, updateNotification } from "./routes.js";
+import {
+  createNotification,
+  deleteNotification,
+  getNotification,
+  listNotifications,
+  updateNotification,
+} from "./routes.js";
 
 type NotificationRow = typeof notifications.$inferSelect;
 
@@ -45,7 +51,11 @@ export function registerNotificationRoutes(app: ServiceApp, db: Database): void 
     } catch (err) {
       if (!body.dedupeKey || !isDuplicateKey(err)) throw err;
       // Sent before (a retry, or another colour's relay): the stored one is the answer.
-      const stored = await findNotification(db, eq(notifications.dedupeKey, body.dedupeKey), `notification ${body.dedupeKey}`);
+      const stored = await findNotification(
+        db,
+        eq(notifications.dedupeKey, body.dedupeKey),
+        `notification ${body.dedupeKey}`,
+      );
       return c.json(toNotification(stored), 200);
     }
   });
@@ -81,7 +91,10 @@ export function registerNotificationRoutes(app: ServiceApp, db: Database): void 
           ? { status, sentAt: sql`CURRENT_TIMESTAMP(3)`, nextAttemptAt: null }
           : { status, nextAttemptAt: null };
     // Clearing the lease makes a delivery in progress unable to record its own outcome over this one.
-    await db.update(notifications).set({ ...changes, leaseToken: null }).where(byId(id));
+    await db
+      .update(notifications)
+      .set({ ...changes, leaseToken: null })
+      .where(byId(id));
     return c.json(toNotification(await findNotification(db, byId(id), `notification ${id}`)), 200);
   });
 

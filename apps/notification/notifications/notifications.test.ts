@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { seedAgentData } from "../../db/seed.js";
-import type { StartedService } from "../../http/service.js";
 import { freshDatabase, type TestDatabase } from "../../../test/databases.js";
 import { client, startTestService } from "../../../test/services.js";
+import { seedAgentData } from "../../db/seed.js";
+import type { StartedService } from "../../http/service.js";
 import { eventually } from "../../sales/test/harness.js";
 import { notificationService } from "../service.js";
-import { smtpSink, webhookSink, type SmtpSink, type WebhookSink } from "../test/sinks.js";
+import { type SmtpSink, smtpSink, type WebhookSink, webhookSink } from "../test/sinks.js";
 
 const fast = { NOTIFY_POLL_MS: "30", NOTIFY_RETRY_BASE_MS: "30", NOTIFY_RETRY_MAX_MS: "100" };
 
@@ -45,7 +45,12 @@ const settled = (id: number) =>
 
 describe("POST /notifications", () => {
   test("queues, and answers the stored one for a repeated dedupeKey", async () => {
-    const body = { recipient: "AGT005", type: "MILESTONE", message: "Nimal has reached 150k sales milestone!", dedupeKey: "demo:1" };
+    const body = {
+      recipient: "AGT005",
+      type: "MILESTONE",
+      message: "Nimal has reached 150k sales milestone!",
+      dedupeKey: "demo:1",
+    };
     const first = await integration.call("POST", "/notifications", body);
     expect(first.status).toBe(201);
     const created = await first.json();
@@ -59,7 +64,9 @@ describe("POST /notifications", () => {
 
   test("50 concurrent posts with one dedupeKey store one notification", async () => {
     const body = { recipient: "team:Alpha", type: "CUSTOM", message: "Hello", dedupeKey: "race:1" };
-    const statuses = await Promise.all(Array.from({ length: 50 }, () => integration.call("POST", "/notifications", body).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 50 }, () => integration.call("POST", "/notifications", body).then((r) => r.status)),
+    );
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(49);
   });
@@ -86,12 +93,30 @@ describe("POST /notifications", () => {
 
 describe("delivery", () => {
   test("log: sent at once", async () => {
-    const n = await (await integration.call("POST", "/notifications", { recipient: "AGT004", type: "REMINDER", message: "Reminder: Vehicle sales target due this week." })).json();
-    expect(await settled(n.id)).toMatchObject({ status: "SENT", attempts: 1, lastError: null, sentAt: expect.any(String) });
+    const n = await (
+      await integration.call("POST", "/notifications", {
+        recipient: "AGT004",
+        type: "REMINDER",
+        message: "Reminder: Vehicle sales target due this week.",
+      })
+    ).json();
+    expect(await settled(n.id)).toMatchObject({
+      status: "SENT",
+      attempts: 1,
+      lastError: null,
+      sentAt: expect.any(String),
+    });
   });
 
   test("webhook: retried with backoff through two failures, then sent once", async () => {
-    const n = await (await integration.call("POST", "/notifications", { recipient: "AGT006", type: "TARGET_ACHIEVED", channel: "webhook", message: "Ruwan's monthly health insurance target achieved" })).json();
+    const n = await (
+      await integration.call("POST", "/notifications", {
+        recipient: "AGT006",
+        type: "TARGET_ACHIEVED",
+        channel: "webhook",
+        message: "Ruwan's monthly health insurance target achieved",
+      })
+    ).json();
     expect(await settled(n.id)).toMatchObject({ status: "SENT", attempts: 3, lastError: null });
     expect(hook.received.map((r) => r.answered)).toEqual([500, 500, 204]);
     expect(new Set(hook.received.map((r) => r.idempotencyKey))).toEqual(new Set([`notification-${n.id}`]));
@@ -99,8 +124,22 @@ describe("delivery", () => {
   });
 
   test("email: agents at their own address, others at NOTIFY_EMAIL_TO", async () => {
-    const a = await (await integration.call("POST", "/notifications", { recipient: "AGT004", type: "MILESTONE", channel: "email", message: "Half way there" })).json();
-    const b = await (await integration.call("POST", "/notifications", { recipient: "branch:Kandy", type: "CUSTOM", channel: "email", message: "Kandy update" })).json();
+    const a = await (
+      await integration.call("POST", "/notifications", {
+        recipient: "AGT004",
+        type: "MILESTONE",
+        channel: "email",
+        message: "Half way there",
+      })
+    ).json();
+    const b = await (
+      await integration.call("POST", "/notifications", {
+        recipient: "branch:Kandy",
+        type: "CUSTOM",
+        channel: "email",
+        message: "Kandy update",
+      })
+    ).json();
     expect(await settled(a.id)).toMatchObject({ status: "SENT" });
     expect(await settled(b.id)).toMatchObject({ status: "SENT" });
     const to = smtp.messages.map((m) => m.to.join(","));
@@ -111,16 +150,34 @@ describe("delivery", () => {
   test("unconfigured channels fail clearly; a failing webhook fails after the last attempt", async () => {
     const other = await freshDatabase();
     const failing = await webhookSink(1000);
-    const bare = await startTestService(notificationService, other.url, { ...fast, NOTIFY_MAX_ATTEMPTS: "3", NOTIFY_WEBHOOK_URL: failing.url });
+    const bare = await startTestService(notificationService, other.url, {
+      ...fast,
+      NOTIFY_MAX_ATTEMPTS: "3",
+      NOTIFY_WEBHOOK_URL: failing.url,
+    });
     try {
       const c = client(bare.url, "integration");
-      const email = await (await c.call("POST", "/notifications", { recipient: "AGT004", type: "CUSTOM", channel: "email", message: "x" })).json();
-      const hooked = await (await c.call("POST", "/notifications", { recipient: "AGT004", type: "CUSTOM", channel: "webhook", message: "x" })).json();
-      const get = (id: number) => eventually(async () => {
-        const n = await (await c.call("GET", `/notifications/${id}`)).json();
-        return n.status === "PENDING" ? undefined : n;
+      const email = await (
+        await c.call("POST", "/notifications", { recipient: "AGT004", type: "CUSTOM", channel: "email", message: "x" })
+      ).json();
+      const hooked = await (
+        await c.call("POST", "/notifications", {
+          recipient: "AGT004",
+          type: "CUSTOM",
+          channel: "webhook",
+          message: "x",
+        })
+      ).json();
+      const get = (id: number) =>
+        eventually(async () => {
+          const n = await (await c.call("GET", `/notifications/${id}`)).json();
+          return n.status === "PENDING" ? undefined : n;
+        });
+      expect(await get(email.id)).toMatchObject({
+        status: "FAILED",
+        attempts: 1,
+        lastError: "the email channel is not configured: set SMTP_URL",
       });
-      expect(await get(email.id)).toMatchObject({ status: "FAILED", attempts: 1, lastError: "the email channel is not configured: set SMTP_URL" });
       expect(await get(hooked.id)).toMatchObject({ status: "FAILED", attempts: 3, lastError: "webhook answered 500" });
       expect(failing.received).toHaveLength(3);
     } finally {
@@ -132,7 +189,7 @@ describe("delivery", () => {
 });
 
 describe("queries and changes", () => {
-  let ids: number[] = [];
+  const ids: number[] = [];
   beforeAll(async () => {
     await db.handle.pool.query("DELETE FROM notifications");
     const rows = [
@@ -153,7 +210,9 @@ describe("queries and changes", () => {
   });
 
   const found = async (query: string) =>
-    ((await (await viewer.call("GET", `/notifications?${query}`)).json()).items as Array<{ id: number }>).map((n) => ids.indexOf(n.id));
+    ((await (await viewer.call("GET", `/notifications?${query}`)).json()).items as Array<{ id: number }>).map((n) =>
+      ids.indexOf(n.id),
+    );
 
   test.each([
     ["recipient=AGT004", [0, 1, 4]],
@@ -202,7 +261,9 @@ describe("queries and changes", () => {
     const body = { recipient: "AGT004", type: "CUSTOM", message: "x" };
     expect((await client(service.url, null).call("GET", "/notifications")).status).toBe(401);
     expect((await client(service.url, "viewer").call("POST", "/notifications", body)).status).toBe(403);
-    expect((await client(service.url, "viewer").call("PATCH", `/notifications/${ids[0]}`, { status: "SENT" })).status).toBe(403);
+    expect(
+      (await client(service.url, "viewer").call("PATCH", `/notifications/${ids[0]}`, { status: "SENT" })).status,
+    ).toBe(403);
     expect((await client(service.url, "viewer").call("DELETE", `/notifications/${ids[0]}`)).status).toBe(403);
     expect((await client(service.url, "integration").call("GET", "/notifications")).status).toBe(200);
     expect((await client(service.url, "admin").call("POST", "/notifications", body)).status).toBe(201);

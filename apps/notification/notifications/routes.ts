@@ -55,7 +55,10 @@ export const updateNotification = createRoute({
   summary: "Set a notification's status (integration, admin): PENDING retries it",
   middleware: [canSend] as const,
   request: { params: notificationIdParam, body: jsonBody(notificationChangesBody) },
-  responses: { 200: jsonResponse(notificationSchema, "The changed notification"), ...problems(...commonProblems, 404, 415) },
+  responses: {
+    200: jsonResponse(notificationSchema, "The changed notification"),
+    ...problems(...commonProblems, 404, 415),
+  },
 });
 
 export const deleteNotification = createRoute({

@@ -13,13 +13,16 @@ export const newNotificationBody = z
       .openapi({ description: "An agent code, or team:<name>, branch:<name>, product:<code>", example: "AGT005" }),
     type: z.enum(notificationTypes),
     channel: z.enum(notificationChannels).default("log"),
-    message: z.string().trim().min(1, "must not be empty").max(2000).openapi({ example: "Nimal has reached 150k sales milestone!" }),
-    dedupeKey: z
+    message: z
       .string()
-      .min(1)
-      .max(191)
-      .optional()
-      .openapi({ description: "Sending the same key again returns the stored notification", example: "target:3:2024-03-01:100" }),
+      .trim()
+      .min(1, "must not be empty")
+      .max(2000)
+      .openapi({ example: "Nimal has reached 150k sales milestone!" }),
+    dedupeKey: z.string().min(1).max(191).optional().openapi({
+      description: "Sending the same key again returns the stored notification",
+      example: "target:3:2024-03-01:100",
+    }),
   })
   .strict()
   .openapi("NewNotification");
@@ -28,7 +31,9 @@ export type NewNotification = z.infer<typeof newNotificationBody>;
 
 export const notificationChangesBody = z
   .object({
-    status: z.enum(notificationStatuses).openapi({ description: "PENDING queues it for delivery again; SENT or FAILED closes it" }),
+    status: z
+      .enum(notificationStatuses)
+      .openapi({ description: "PENDING queues it for delivery again; SENT or FAILED closes it" }),
   })
   .strict()
   .openapi("NotificationChanges");
@@ -52,21 +57,32 @@ export const notificationSchema = z
   .openapi("Notification");
 
 export const notificationIdParam = z.object({
-  id: z.coerce.number().int().min(1).openapi({ param: { name: "id", in: "path" }, example: 1 }),
+  id: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
 });
 
 /** A day (YYYY-MM-DD, the whole day) or an instant (ISO 8601 with time zone). */
 const when = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/, "must be YYYY-MM-DD or an ISO 8601 date-time with time zone")
+  .regex(
+    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/,
+    "must be YYYY-MM-DD or an ISO 8601 date-time with time zone",
+  )
   .refine((v) => !Number.isNaN(Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v)), "is not a valid date");
 
 export const listNotificationsQuery = z.object({
   recipient: z.string().max(128).optional(),
   status: z.enum(notificationStatuses).optional(),
   type: z.enum(notificationTypes).optional(),
-  from: when.optional().openapi({ description: "Created at or after (a day means from its start, UTC)", example: "2024-03-01" }),
-  to: when.optional().openapi({ description: "Created at or before (a day means to its end, UTC)", example: "2024-03-31" }),
+  from: when
+    .optional()
+    .openapi({ description: "Created at or after (a day means from its start, UTC)", example: "2024-03-01" }),
+  to: when
+    .optional()
+    .openapi({ description: "Created at or before (a day means to its end, UTC)", example: "2024-03-31" }),
   ...pageQuery,
 });
 

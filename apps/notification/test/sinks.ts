@@ -1,7 +1,7 @@
 // Stand-ins for the outside world the delivery worker talks to: a webhook receiver and an SMTP server.
 import { createServer as createHttpServer, type Server } from "node:http";
-import { createServer as createTcpServer } from "node:net";
 import type { AddressInfo } from "node:net";
+import { createServer as createTcpServer } from "node:net";
 
 export interface WebhookSink {
   url: string;
@@ -18,7 +18,11 @@ export async function webhookSink(failFirst = 0): Promise<WebhookSink> {
     req.on("data", (c) => (data += c));
     req.on("end", () => {
       const answered = received.length < failFirst ? 500 : 204;
-      received.push({ body: JSON.parse(data), idempotencyKey: req.headers["idempotency-key"] as string | undefined, answered });
+      received.push({
+        body: JSON.parse(data),
+        idempotencyKey: req.headers["idempotency-key"] as string | undefined,
+        answered,
+      });
       res.writeHead(answered).end();
     });
   });
@@ -46,8 +50,7 @@ export async function smtpSink(): Promise<SmtpSink> {
     socket.write("220 sink ESMTP\r\n");
     socket.on("data", (chunk) => {
       buffer += chunk.toString();
-      let at: number;
-      while ((at = buffer.indexOf("\r\n")) >= 0) {
+      for (let at = buffer.indexOf("\r\n"); at >= 0; at = buffer.indexOf("\r\n")) {
         const line = buffer.slice(0, at);
         buffer = buffer.slice(at + 2);
         if (inData) {
@@ -61,10 +64,16 @@ export async function smtpSink(): Promise<SmtpSink> {
         }
         const verb = line.slice(0, 4).toUpperCase();
         if (verb === "EHLO" || verb === "HELO") socket.write("250 sink\r\n");
-        else if (verb === "MAIL") (current.from = line.slice(10)), socket.write("250 ok\r\n");
-        else if (verb === "RCPT") current.to.push(line.slice(8)), socket.write("250 ok\r\n");
-        else if (verb === "DATA") (inData = true), socket.write("354 go on\r\n");
-        else if (verb === "QUIT") socket.end("221 bye\r\n");
+        else if (verb === "MAIL") {
+          current.from = line.slice(10);
+          socket.write("250 ok\r\n");
+        } else if (verb === "RCPT") {
+          current.to.push(line.slice(8));
+          socket.write("250 ok\r\n");
+        } else if (verb === "DATA") {
+          inData = true;
+          socket.write("354 go on\r\n");
+        } else if (verb === "QUIT") socket.end("221 bye\r\n");
         else socket.write("250 ok\r\n");
       }
     });

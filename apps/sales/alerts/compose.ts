@@ -7,12 +7,19 @@ export function recipientOf(target: Pick<Target, "scope" | "key">): string {
   return target.scope === "agent" ? target.key : `${target.scope}:${target.key}`;
 }
 
-export const alertType = (milestone: number) => (milestone === 100 ? ("TARGET_ACHIEVED" as const) : ("MILESTONE" as const));
+export const alertType = (milestone: number) =>
+  milestone === 100 ? ("TARGET_ACHIEVED" as const) : ("MILESTONE" as const);
 
 const adjective = { month: "monthly", quarter: "quarterly", year: "yearly" } as const;
 
 /** e.g. "Anura Jayasinghe (AGT004) reached 100% of the monthly target for 2024-03: 125,000.00 of 120,000.00." */
-export function alertMessage(target: Target, periodStart: string, milestone: number, achieved: string, agentName?: string): string {
+export function alertMessage(
+  target: Target,
+  periodStart: string,
+  milestone: number,
+  achieved: string,
+  agentName?: string,
+): string {
   const who =
     target.scope === "agent"
       ? agentName

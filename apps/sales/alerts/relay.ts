@@ -1,8 +1,8 @@
 // The outbox relay: hands raised alerts to the notification service, with retries and backoff.
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
-import type { Logger } from "../../http/logger.js";
 import { startLeaseWorker } from "../../db/lease-worker.js";
+import type { Logger } from "../../http/logger.js";
 import { backoffMs, type RetryPolicy } from "../../http/poller.js";
 import type { Worker } from "../../http/service.js";
 import { rows } from "../db.js";
@@ -50,7 +50,11 @@ export function startAlertRelay(db: Database, logger: Logger, config: RelayConfi
           type: alert.type,
           channel: config.channel,
           message: alert.message,
-          dedupeKey: dedupeKey({ targetId: alert.target_id, periodStart: alert.period_start, milestone: alert.milestone }),
+          dedupeKey: dedupeKey({
+            targetId: alert.target_id,
+            periodStart: alert.period_start,
+            milestone: alert.milestone,
+          }),
         }),
         signal: AbortSignal.timeout(requestTimeoutMs),
       });
@@ -76,7 +80,10 @@ export function startAlertRelay(db: Database, logger: Logger, config: RelayConfi
     await db.execute(sql`
       UPDATE target_alerts SET attempts = ${attempts}, last_error = ${failure},
         next_attempt_at = NOW(3) + INTERVAL ${waitMs * 1000} MICROSECOND, lease_token = NULL WHERE ${owned}`);
-    logger.warn({ alertId: alert.id, attempts, retryInMs: waitMs, error: failure }, "alert delivery failed; will retry");
+    logger.warn(
+      { alertId: alert.id, attempts, retryInMs: waitMs, error: failure },
+      "alert delivery failed; will retry",
+    );
   }
 
   return startLeaseWorker({

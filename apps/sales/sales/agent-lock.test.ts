@@ -1,10 +1,10 @@
 // A sale and a concurrent deletion of its agent: the agent service deletes only agents without sales,
 // so whichever way the race goes, a stored sale always has its agent (deactivated, not deleted).
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { client, startTestService } from "../../../test/services.js";
 import { agentService } from "../../agent/service.js";
 import type { StartedService } from "../../http/service.js";
-import { client, startTestService } from "../../../test/services.js";
-import { sale, startSales, type SalesHarness } from "../test/harness.js";
+import { type SalesHarness, sale, startSales } from "../test/harness.js";
 
 let h: SalesHarness;
 let agents: StartedService;
@@ -22,7 +22,14 @@ test("no sale is ever stored for a deleted agent", async () => {
   const outcomes = { sold: 0, refused: 0 };
   for (let i = 0; i < 25; i++) {
     const code = `RACE${i}`;
-    await admin.call("POST", "/agents", { agentCode: code, firstName: "Race", lastName: `${i}`, email: `race${i}@moon.example`, branch: "Galle", team: "Gamma" });
+    await admin.call("POST", "/agents", {
+      agentCode: code,
+      firstName: "Race",
+      lastName: `${i}`,
+      email: `race${i}@moon.example`,
+      branch: "Galle",
+      team: "Gamma",
+    });
     await admin.call("PUT", `/agents/${code}/products/LIFE-PLAT`);
     const [sold, removed] = await Promise.all([
       h.integration.call("POST", "/sales", sale({ agentCode: code })),

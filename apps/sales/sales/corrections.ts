@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { sales } from "../../db/schema/index.js";
 import { notFound, unprocessable } from "../../http/errors.js";
-import { writeTransaction, type Tx } from "../db.js";
+import { type Tx, writeTransaction } from "../db.js";
 import { lockRevisionShared, type TargetBook } from "../targets/book.js";
 import { recordEvents, saleDeltas } from "../targets/progress.js";
 import { lockAgents, refusal, type SaleRow } from "./record.js";
@@ -16,7 +16,12 @@ async function lockSale(tx: Tx, id: number): Promise<SaleRow> {
 }
 
 const logDays = (tx: Tx, id: number, days: string[]) =>
-  tx.execute(sql`INSERT INTO sale_changes (sale_id, sale_date) VALUES ${sql.join([...new Set(days)].map((d) => sql`(${id}, ${d})`), sql`, `)}`);
+  tx.execute(
+    sql`INSERT INTO sale_changes (sale_id, sale_date) VALUES ${sql.join(
+      [...new Set(days)].map((d) => sql`(${id}, ${d})`),
+      sql`, `,
+    )}`,
+  );
 
 /**
  * Applies a correction. A new agent or product is checked as a new sale would be (and the team follows
@@ -36,7 +41,9 @@ export async function correctSale(db: Database, book: TargetBook, id: number, ch
       after.team = agent!.team;
       if (changes.branch === undefined) after.branch = agent!.branch;
     }
-    const unchanged = (["agentCode", "productCode", "amount", "saleDate", "branch", "team"] as const).every((k) => after[k] === before[k]);
+    const unchanged = (["agentCode", "productCode", "amount", "saleDate", "branch", "team"] as const).every(
+      (k) => after[k] === before[k],
+    );
     if (unchanged) return before;
 
     const { agentCode, productCode, amount, saleDate, branch, team } = after;

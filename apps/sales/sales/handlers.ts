@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lte, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { keysetPage } from "../../db/keyset.js";
 import { sales } from "../../db/schema/index.js";
@@ -6,10 +6,10 @@ import type { ServiceApp } from "../../http/app.js";
 import { conflict, notFound, unprocessable, validationError } from "../../http/errors.js";
 import type { TargetBook } from "../targets/book.js";
 import { correctSale, deleteSale } from "./corrections.js";
-import { recordSales, type Outcome, type SaleRow } from "./record.js";
-import { SaleWriter } from "./writer.js";
+import { type Outcome, recordSales, type SaleRow } from "./record.js";
 import { getSale, listSales, recordBatch, recordSale, removeSale, salesSummary, updateSale } from "./routes.js";
-import { newSaleBody, type NewSale } from "./schemas.js";
+import { type NewSale, newSaleBody } from "./schemas.js";
+import { SaleWriter } from "./writer.js";
 
 export const toSale = (row: SaleRow) => ({
   id: row.id,
@@ -45,7 +45,13 @@ export function registerSaleRoutes(app: ServiceApp, db: Database, book: TargetBo
     // Each item is validated alone: a bad one gets the 400 it would have had, the rest go ahead.
     const parsed = items.map((item) => newSaleBody.safeParse(item));
     const valid = parsed.flatMap((p, i) => (p.success ? [{ i, sale: p.data as NewSale }] : []));
-    const outcomes = valid.length ? await recordSales(db, book, valid.map((v) => v.sale)) : [];
+    const outcomes = valid.length
+      ? await recordSales(
+          db,
+          book,
+          valid.map((v) => v.sale),
+        )
+      : [];
     const outcomeOf = new Map(valid.map((v, k) => [v.i, outcomes[k]!]));
     const results = parsed.map((p, i) => {
       const item = items[i] as { saleRef?: unknown } | null;
@@ -86,7 +92,10 @@ export function registerSaleRoutes(app: ServiceApp, db: Database, book: TargetBo
       .where(and(q.from ? gte(sales.saleDate, q.from) : undefined, q.to ? lte(sales.saleDate, q.to) : undefined))
       .groupBy(column)
       .orderBy(desc(total), asc(column));
-    return c.json({ items: rows.map((r) => ({ key: r.key, totalSales: String(r.totalSales), saleCount: r.saleCount })) }, 200);
+    return c.json(
+      { items: rows.map((r) => ({ key: r.key, totalSales: String(r.totalSales), saleCount: r.saleCount })) },
+      200,
+    );
   });
 
   app.openapi(getSale, async (c) => {

@@ -5,7 +5,7 @@ import type { Database } from "../../db/client.js";
 import { isDuplicateKey } from "../../db/errors.js";
 import { sales } from "../../db/schema/index.js";
 import type { FieldError } from "../../http/errors.js";
-import { rows, writeTransaction, type Tx } from "../db.js";
+import { rows, type Tx, writeTransaction } from "../db.js";
 import type { TargetBook } from "../targets/book.js";
 import { recordEvents, saleDeltas } from "../targets/progress.js";
 import type { NewSale } from "./schemas.js";
@@ -131,7 +131,8 @@ export async function recordSales(db: Database, book: TargetBook, inputs: NewSal
     const stored = new Map<string, SaleRow>();
     const refusedRefs = [...new Set(inputs.filter((_, i) => outcomes[i]).map((s) => s.saleRef))];
     if (refusedRefs.length > 0) {
-      for (const row of await tx.select().from(sales).where(inArray(sales.saleRef, refusedRefs))) stored.set(row.saleRef, row);
+      for (const row of await tx.select().from(sales).where(inArray(sales.saleRef, refusedRefs)))
+        stored.set(row.saleRef, row);
     }
 
     // The first valid occurrence of each new saleRef is the candidate; later ones are replays of it.
@@ -147,7 +148,18 @@ export async function recordSales(db: Database, book: TargetBook, inputs: NewSal
       const input = inputs[i]!;
       const agent = agents.get(input.agentCode)!;
       const { saleRef, agentCode, productCode, amount, saleDate } = input;
-      return { id: 0, saleRef, agentCode, productCode, amount, saleDate, branch: input.branch ?? agent.branch, team: agent.team, createdAt: now, updatedAt: now };
+      return {
+        id: 0,
+        saleRef,
+        agentCode,
+        productCode,
+        amount,
+        saleDate,
+        branch: input.branch ?? agent.branch,
+        team: agent.team,
+        createdAt: now,
+        updatedAt: now,
+      };
     };
     let pending = [...firstIndex.values()];
     const inserted: SaleRow[] = [];
@@ -159,7 +171,19 @@ export async function recordSales(db: Database, book: TargetBook, inputs: NewSal
           sql.raw(
             format(
               "INSERT INTO sales (sale_ref, agent_code, product_code, amount, sale_date, branch, team, created_at, updated_at) VALUES ?",
-              [batch.map((r) => [r.saleRef, r.agentCode, r.productCode, r.amount, r.saleDate, r.branch, r.team, now, now])],
+              [
+                batch.map((r) => [
+                  r.saleRef,
+                  r.agentCode,
+                  r.productCode,
+                  r.amount,
+                  r.saleDate,
+                  r.branch,
+                  r.team,
+                  now,
+                  now,
+                ]),
+              ],
               false,
               "Z",
             ),
@@ -171,7 +195,15 @@ export async function recordSales(db: Database, book: TargetBook, inputs: NewSal
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         // Another request committed some of these refs: they become replays, the rest are retried.
-        const existing = await tx.select().from(sales).where(inArray(sales.saleRef, batch.map((r) => r.saleRef)));
+        const existing = await tx
+          .select()
+          .from(sales)
+          .where(
+            inArray(
+              sales.saleRef,
+              batch.map((r) => r.saleRef),
+            ),
+          );
         for (const row of existing) stored.set(row.saleRef, row);
         const before = pending.length;
         pending = pending.filter((i) => !stored.has(inputs[i]!.saleRef));
@@ -185,15 +217,27 @@ export async function recordSales(db: Database, book: TargetBook, inputs: NewSal
       const ids = await tx
         .select({ id: sales.id, saleRef: sales.saleRef })
         .from(sales)
-        .where(inArray(sales.saleRef, inserted.map((r) => r.saleRef)));
+        .where(
+          inArray(
+            sales.saleRef,
+            inserted.map((r) => r.saleRef),
+          ),
+        );
       const idOf = new Map(ids.map((r) => [r.saleRef, r.id]));
       for (const row of inserted) row.id = idOf.get(row.saleRef)!;
     }
     for (const row of inserted) stored.set(row.saleRef, row);
     if (inserted.length) {
-      await tx.execute(sql.raw(format("INSERT INTO sale_changes (sale_id, sale_date) VALUES ?", [inserted.map((s) => [s.id, s.saleDate])])));
+      await tx.execute(
+        sql.raw(
+          format("INSERT INTO sale_changes (sale_id, sale_date) VALUES ?", [inserted.map((s) => [s.id, s.saleDate])]),
+        ),
+      );
       await book.sync(tx, revision!);
-      await recordEvents(tx, inserted.flatMap((s) => saleDeltas(book, s, 1)));
+      await recordEvents(
+        tx,
+        inserted.flatMap((s) => saleDeltas(book, s, 1)),
+      );
     }
 
     const created = new Set(inserted.map((r) => r.saleRef));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { count, sale, startSales, type SalesHarness } from "../test/harness.js";
+import { count, type SalesHarness, sale, startSales } from "../test/harness.js";
 
 let h: SalesHarness;
 beforeAll(async () => {
@@ -15,7 +15,14 @@ describe("POST /sales", () => {
     const first = await h.integration.call("POST", "/sales", body);
     expect(first.status).toBe(201);
     const stored = await first.json();
-    expect(stored).toMatchObject({ saleRef: body.saleRef, agentCode: "AGT004", amount: "125000.00", branch: "Colombo", team: "Alpha", saleDate: "2024-03-01" });
+    expect(stored).toMatchObject({
+      saleRef: body.saleRef,
+      agentCode: "AGT004",
+      amount: "125000.00",
+      branch: "Colombo",
+      team: "Alpha",
+      saleDate: "2024-03-01",
+    });
 
     const again = await h.integration.call("POST", "/sales", { ...body, amount: "125000.00", branch: "Colombo" });
     expect(again.status).toBe(200);
@@ -33,16 +40,22 @@ describe("POST /sales", () => {
     const lower = sale({ saleRef: `case-${process.pid}-a` });
     expect((await h.integration.call("POST", "/sales", upper)).status).toBe(201);
     expect((await h.integration.call("POST", "/sales", lower)).status).toBe(201);
-    const batch = await h.integration.call("POST", "/sales/batch", { sales: [sale({ saleRef: `Mixed-${process.pid}` }), sale({ saleRef: `mixed-${process.pid}` })] });
+    const batch = await h.integration.call("POST", "/sales/batch", {
+      sales: [sale({ saleRef: `Mixed-${process.pid}` }), sale({ saleRef: `mixed-${process.pid}` })],
+    });
     expect((await batch.json()).results.map((r: { status: number }) => r.status)).toEqual([201, 201]);
   });
 
   test("a retry of a recorded sale answers 200 even after the agent lost the product", async () => {
     const body = sale({ productCode: "LIFE-BASIC" });
-    await h.db.handle.pool.query("INSERT IGNORE INTO agent_products (agent_code, product_code) VALUES ('AGT004', 'LIFE-BASIC')");
+    await h.db.handle.pool.query(
+      "INSERT IGNORE INTO agent_products (agent_code, product_code) VALUES ('AGT004', 'LIFE-BASIC')",
+    );
     const first = await h.integration.call("POST", "/sales", body);
     expect(first.status).toBe(201);
-    await h.db.handle.pool.query("DELETE FROM agent_products WHERE agent_code = 'AGT004' AND product_code = 'LIFE-BASIC'");
+    await h.db.handle.pool.query(
+      "DELETE FROM agent_products WHERE agent_code = 'AGT004' AND product_code = 'LIFE-BASIC'",
+    );
     const retry = await h.integration.call("POST", "/sales", body);
     expect(retry.status).toBe(200);
     expect(await retry.json()).toEqual(await first.json());
@@ -106,7 +119,9 @@ describe("POST /sales", () => {
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(99);
     expect(await count(h, "sales", `sale_ref = '${body.saleRef}'`)).toBe(1);
-    expect(await count(h, "sale_changes", `sale_id = (SELECT id FROM sales WHERE sale_ref = '${body.saleRef}')`)).toBe(1);
+    expect(await count(h, "sale_changes", `sale_id = (SELECT id FROM sales WHERE sale_ref = '${body.saleRef}')`)).toBe(
+      1,
+    );
   });
 });
 
@@ -116,7 +131,15 @@ describe("POST /sales/batch", () => {
     const replay = sale();
     await h.integration.call("POST", "/sales", replay);
     const res = await h.integration.call("POST", "/sales/batch", {
-      sales: [ok, sale({ agentCode: "AGT999" }), { ...replay }, { ...replay, amount: "2.00" }, sale({ amount: "abc" }), { ...ok }, 42],
+      sales: [
+        ok,
+        sale({ agentCode: "AGT999" }),
+        { ...replay },
+        { ...replay, amount: "2.00" },
+        sale({ amount: "abc" }),
+        { ...ok },
+        42,
+      ],
     });
     expect(res.status).toBe(200);
     const { results } = await res.json();
@@ -139,7 +162,9 @@ describe("POST /sales/batch", () => {
 
   test("records 1,000 sales in one request", async () => {
     const before = await count(h, "sales");
-    const res = await h.integration.call("POST", "/sales/batch", { sales: Array.from({ length: 1000 }, () => sale({ amount: "1.00" })) });
+    const res = await h.integration.call("POST", "/sales/batch", {
+      sales: Array.from({ length: 1000 }, () => sale({ amount: "1.00" })),
+    });
     const { results } = await res.json();
     expect(results.every((r: { status: number }) => r.status === 201)).toBe(true);
     expect(new Set(results.map((r: { id: number }) => r.id)).size).toBe(1000);
@@ -152,14 +177,44 @@ describe("queries", () => {
   beforeAll(async () => {
     q = await startSales();
     const rows = [
-      sale({ saleRef: "Q1", agentCode: "AGT004", productCode: "LIFE-PLAT", amount: "125000.00", saleDate: "2024-03-01" }),
+      sale({
+        saleRef: "Q1",
+        agentCode: "AGT004",
+        productCode: "LIFE-PLAT",
+        amount: "125000.00",
+        saleDate: "2024-03-01",
+      }),
       sale({ saleRef: "Q2", agentCode: "AGT005", productCode: "VEH-FULL", amount: "92000.00", saleDate: "2024-03-02" }),
-      sale({ saleRef: "Q3", agentCode: "AGT006", productCode: "HEALTH-FAM", amount: "100000.00", saleDate: "2024-03-05" }),
-      sale({ saleRef: "Q4", agentCode: "AGT007", productCode: "LIFE-BASIC", amount: "61000.00", saleDate: "2024-03-06" }),
+      sale({
+        saleRef: "Q3",
+        agentCode: "AGT006",
+        productCode: "HEALTH-FAM",
+        amount: "100000.00",
+        saleDate: "2024-03-05",
+      }),
+      sale({
+        saleRef: "Q4",
+        agentCode: "AGT007",
+        productCode: "LIFE-BASIC",
+        amount: "61000.00",
+        saleDate: "2024-03-06",
+      }),
       sale({ saleRef: "Q5", agentCode: "AGT008", productCode: "VEH-TP", amount: "32000.00", saleDate: "2024-03-07" }),
-      sale({ saleRef: "Q6", agentCode: "AGT009", productCode: "LIFE-PLAT", amount: "130000.00", saleDate: "2024-03-08" }),
+      sale({
+        saleRef: "Q6",
+        agentCode: "AGT009",
+        productCode: "LIFE-PLAT",
+        amount: "130000.00",
+        saleDate: "2024-03-08",
+      }),
       sale({ saleRef: "Q7", agentCode: "AGT010", productCode: "VEH-FULL", amount: "87000.00", saleDate: "2024-04-11" }),
-      sale({ saleRef: "Q8", agentCode: "AGT011", productCode: "HEALTH-FAM", amount: "99000.00", saleDate: "2024-04-12" }),
+      sale({
+        saleRef: "Q8",
+        agentCode: "AGT011",
+        productCode: "HEALTH-FAM",
+        amount: "99000.00",
+        saleDate: "2024-04-12",
+      }),
       sale({ saleRef: "Q9", agentCode: "AGT004", productCode: "LIFE-BASIC", amount: "0.10", saleDate: "2024-04-12" }),
       sale({ saleRef: "Q10", agentCode: "AGT004", productCode: "LIFE-BASIC", amount: "0.20", saleDate: "2024-04-13" }),
     ];
@@ -170,7 +225,8 @@ describe("queries", () => {
     await q?.stop();
   });
 
-  const refs = async (path: string) => ((await (await q.viewer.call("GET", path)).json()).items as Array<{ saleRef: string }>).map((s) => s.saleRef);
+  const refs = async (path: string) =>
+    ((await (await q.viewer.call("GET", path)).json()).items as Array<{ saleRef: string }>).map((s) => s.saleRef);
 
   test.each([
     ["agentCode=AGT004", ["Q1", "Q9", "Q10"]],
@@ -204,7 +260,8 @@ describe("queries", () => {
   });
 
   test("summaries are exact, largest first", async () => {
-    const summary = async (query: string) => (await (await q.viewer.call("GET", `/sales/summary?${query}`)).json()).items;
+    const summary = async (query: string) =>
+      (await (await q.viewer.call("GET", `/sales/summary?${query}`)).json()).items;
     expect(await summary("groupBy=branch")).toEqual([
       { key: "Colombo", totalSales: "212000.30", saleCount: 4 },
       { key: "Kandy", totalSales: "191000.00", saleCount: 2 },
@@ -219,7 +276,11 @@ describe("queries", () => {
       { key: "Delta", totalSales: "160000.00", saleCount: 2 },
       { key: "Alpha", totalSales: "157000.30", saleCount: 4 },
     ]);
-    expect((await summary("groupBy=product&from=2024-04-01")).map((i: { key: string }) => i.key)).toEqual(["HEALTH-FAM", "VEH-FULL", "LIFE-BASIC"]);
+    expect((await summary("groupBy=product&from=2024-04-01")).map((i: { key: string }) => i.key)).toEqual([
+      "HEALTH-FAM",
+      "VEH-FULL",
+      "LIFE-BASIC",
+    ]);
     expect(await summary("groupBy=agent&from=2024-04-12&to=2024-04-12")).toEqual([
       { key: "AGT011", totalSales: "99000.00", saleCount: 1 },
       { key: "AGT004", totalSales: "0.10", saleCount: 1 },
@@ -242,8 +303,14 @@ describe("corrections", () => {
     const res = await h.admin.call("PATCH", `/sales/${created.id}`, { saleDate: "2024-05-20", amount: "10.50" });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ saleDate: "2024-05-20", amount: "10.50", team: "Alpha" });
-    const [days] = await h.db.handle.pool.query(`SELECT sale_date FROM sale_changes WHERE sale_id = ${created.id} ORDER BY id`);
-    expect((days as Array<{ sale_date: string }>).map((d) => d.sale_date)).toEqual(["2024-05-01", "2024-05-01", "2024-05-20"]);
+    const [days] = await h.db.handle.pool.query(
+      `SELECT sale_date FROM sale_changes WHERE sale_id = ${created.id} ORDER BY id`,
+    );
+    expect((days as Array<{ sale_date: string }>).map((d) => d.sale_date)).toEqual([
+      "2024-05-01",
+      "2024-05-01",
+      "2024-05-20",
+    ]);
 
     const moved = await h.admin.call("PATCH", `/sales/${created.id}`, { agentCode: "AGT009" });
     expect(await moved.json()).toMatchObject({ agentCode: "AGT009", team: "Beta", branch: "Anuradhapura" });
@@ -284,7 +351,14 @@ describe("auth", () => {
     ["DELETE", "/sales/1", "viewer", 403],
   ] as const)("%s %s as %s → %i", async (method, path, role, status) => {
     const { client } = await import("../../../test/services.js");
-    const body = method === "POST" ? (path === "/sales" ? sale() : { sales: [sale()] }) : method === "PATCH" ? { amount: 1 } : undefined;
+    const body =
+      method === "POST"
+        ? path === "/sales"
+          ? sale()
+          : { sales: [sale()] }
+        : method === "PATCH"
+          ? { amount: 1 }
+          : undefined;
     const res = await client(h.service.url, role).call(method, path, body);
     expect(res.status).toBe(status);
   });

@@ -7,7 +7,7 @@ export const maxBatch = 1000;
 
 const saleRef = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,63}$/, "must be 1-64 letters, digits, '.', '_', ':', '/' or '-'")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/, "must be 1-64 letters, digits, '.', '_', ':', '/' or '-'")
   .openapi({ example: "CORE-2024-000123" });
 
 const saleFields = {
@@ -37,7 +37,13 @@ export type SaleChanges = z.infer<typeof saleChangesBody>;
 
 /** Items are checked one by one in the handler, so one bad item is refused alone. */
 export const batchBody = z
-  .object({ sales: z.array(z.unknown()).min(1).max(maxBatch).openapi({ type: "array", items: { $ref: "#/components/schemas/NewSale" } }) })
+  .object({
+    sales: z
+      .array(z.unknown())
+      .min(1)
+      .max(maxBatch)
+      .openapi({ type: "array", items: { $ref: "#/components/schemas/NewSale" } }),
+  })
   .strict()
   .openapi("SaleBatch");
 
@@ -61,7 +67,10 @@ export const batchResultSchema = z
     results: z.array(
       z.object({
         saleRef: z.string().nullable(),
-        status: z.number().int().openapi({ description: "The HTTP status this item alone would have had", example: 201 }),
+        status: z
+          .number()
+          .int()
+          .openapi({ description: "The HTTP status this item alone would have had", example: 201 }),
         id: z.number().int().optional(),
         error: z.string().optional(),
         errors: z.array(z.object({ in: z.string(), field: z.string(), message: z.string() })).optional(),
@@ -71,7 +80,11 @@ export const batchResultSchema = z
   .openapi("SaleBatchResult");
 
 export const saleIdParam = z.object({
-  id: z.coerce.number().int().min(1).openapi({ param: { name: "id", in: "path" }, example: 1 }),
+  id: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
 });
 
 const dateRange = {

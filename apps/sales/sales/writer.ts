@@ -2,7 +2,7 @@
 // commit and one set of round trips. Each request still gets its own outcome, and only after commit.
 import type { Database } from "../../db/client.js";
 import type { TargetBook } from "../targets/book.js";
-import { recordSales, type Outcome } from "./record.js";
+import { type Outcome, recordSales } from "./record.js";
 import type { NewSale } from "./schemas.js";
 
 interface Waiting {
@@ -34,10 +34,18 @@ export class SaleWriter {
     while (this.inFlight < this.concurrency && this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       this.inFlight++;
-      recordSales(this.db, this.book, batch.map((w) => w.input))
+      recordSales(
+        this.db,
+        this.book,
+        batch.map((w) => w.input),
+      )
         .then(
-          (outcomes) => batch.forEach((w, i) => w.resolve(outcomes[i]!)),
-          (err: unknown) => batch.forEach((w) => w.reject(err)),
+          (outcomes) => {
+            for (const [i, w] of batch.entries()) w.resolve(outcomes[i]!);
+          },
+          (err: unknown) => {
+            for (const w of batch) w.reject(err);
+          },
         )
         .finally(() => {
           this.inFlight--;

@@ -27,7 +27,10 @@ export const parseMilestones = (text: string) => text.split(",").map(Number);
 
 /** Takes the targets revision row shared for the rest of the transaction; target writes wait for it. */
 export async function lockRevisionShared(tx: Tx): Promise<number> {
-  const [row] = await rows<{ revision: number }>(tx, sql`SELECT revision FROM targets_revision WHERE id = 1 LOCK IN SHARE MODE`);
+  const [row] = await rows<{ revision: number }>(
+    tx,
+    sql`SELECT revision FROM targets_revision WHERE id = 1 LOCK IN SHARE MODE`,
+  );
   return row!.revision;
 }
 
@@ -38,14 +41,25 @@ export class TargetBook {
   /** Brings the cache to `revision`; call while holding the revision row shared, so it cannot move. */
   async sync(tx: Tx, revision: number): Promise<void> {
     if (revision === this.revision) return;
-    const loaded = await rows<{ id: number; scope: Scope; target_key: string; period: Period; amount: string; milestones: string }>(
-      tx,
-      sql`SELECT id, scope, target_key, period, amount, milestones FROM targets ORDER BY id`,
-    );
+    const loaded = await rows<{
+      id: number;
+      scope: Scope;
+      target_key: string;
+      period: Period;
+      amount: string;
+      milestones: string;
+    }>(tx, sql`SELECT id, scope, target_key, period, amount, milestones FROM targets ORDER BY id`);
     if (revision < this.revision) return;
     const byKey = new Map<string, Target[]>();
     for (const r of loaded) {
-      const target: Target = { id: r.id, scope: r.scope, key: r.target_key, period: r.period, amount: r.amount, milestones: parseMilestones(r.milestones) };
+      const target: Target = {
+        id: r.id,
+        scope: r.scope,
+        key: r.target_key,
+        period: r.period,
+        amount: r.amount,
+        milestones: parseMilestones(r.milestones),
+      };
       const k = `${r.scope}:${r.target_key}`;
       byKey.set(k, [...(byKey.get(k) ?? []), target]);
     }

@@ -26,12 +26,29 @@ export async function evaluateOnce(db: Database): Promise<number> {
       .for("update", { skipLocked: true });
     if (events.length === 0) return 0;
     // Held shared so a target cannot be deleted or changed between reading it and moving its total.
-    const found = await rows<{ id: number; scope: Scope; target_key: string; period: Period; amount: string; milestones: string }>(
+    const found = await rows<{
+      id: number;
+      scope: Scope;
+      target_key: string;
+      period: Period;
+      amount: string;
+      milestones: string;
+    }>(
       tx,
       sql`SELECT id, scope, target_key, period, amount, milestones FROM targets WHERE id IN ${[...new Set(events.map((e) => e.targetId))]} LOCK IN SHARE MODE`,
     );
     const byId = new Map<number, Target>(
-      found.map((r) => [r.id, { id: r.id, scope: r.scope, key: r.target_key, period: r.period, amount: r.amount, milestones: parseMilestones(r.milestones) }]),
+      found.map((r) => [
+        r.id,
+        {
+          id: r.id,
+          scope: r.scope,
+          key: r.target_key,
+          period: r.period,
+          amount: r.amount,
+          milestones: parseMilestones(r.milestones),
+        },
+      ]),
     );
     // Events of a deleted target are dropped with the rest.
     const deltas: Delta[] = events.flatMap((e) => {
@@ -40,14 +57,28 @@ export async function evaluateOnce(db: Database): Promise<number> {
     });
     const agentCodes = [...byId.values()].filter((t) => t.scope === "agent").map((t) => t.key);
     const names = agentCodes.length
-      ? await tx.select({ code: agents.agentCode, first: agents.firstName, last: agents.lastName }).from(agents).where(inArray(agents.agentCode, agentCodes))
+      ? await tx
+          .select({ code: agents.agentCode, first: agents.firstName, last: agents.lastName })
+          .from(agents)
+          .where(inArray(agents.agentCode, agentCodes))
       : [];
     await applyDeltas(tx, deltas, new Map(names.map((n) => [n.code, `${n.first} ${n.last}`])));
-    await tx.delete(progressEvents).where(inArray(progressEvents.id, events.map((e) => e.id)));
+    await tx.delete(progressEvents).where(
+      inArray(
+        progressEvents.id,
+        events.map((e) => e.id),
+      ),
+    );
     return events.length;
   });
 }
 
 export function startEvaluator(db: Database, logger: Logger, pollMs: number): Worker {
-  return startPoller({ name: "target evaluator", logger, intervalMs: pollMs, batchSize, round: () => evaluateOnce(db) });
+  return startPoller({
+    name: "target evaluator",
+    logger,
+    intervalMs: pollMs,
+    batchSize,
+    round: () => evaluateOnce(db),
+  });
 }

@@ -1,4 +1,4 @@
-import { eq, sql, type SQL } from "drizzle-orm";
+import { eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { keysetPage } from "../../db/keyset.js";
 import { targets } from "../../db/schema/index.js";
@@ -16,7 +16,7 @@ import {
   targetProgressRoute,
   updateTargetRoute,
 } from "./routes.js";
-import { createTarget, deleteTarget, updateTarget, type TargetRow } from "./store.js";
+import { createTarget, deleteTarget, type TargetRow, updateTarget } from "./store.js";
 
 export const toTarget = (row: TargetRow) => ({
   id: row.id,

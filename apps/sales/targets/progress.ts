@@ -14,7 +14,11 @@ export interface Delta {
 }
 
 /** What a sale adds (sign 1) to, or takes (sign -1) from, each target it counts towards. */
-export function saleDeltas(book: TargetBook, sale: SaleKeys & { saleDate: string; amount: string }, sign: 1 | -1): Delta[] {
+export function saleDeltas(
+  book: TargetBook,
+  sale: SaleKeys & { saleDate: string; amount: string },
+  sign: 1 | -1,
+): Delta[] {
   return book.matching(sale).map((target) => ({
     target,
     periodStart: periodStart(target.period, sale.saleDate),
@@ -41,7 +45,10 @@ export async function recordEvents(tx: Tx, deltas: Delta[]): Promise<void> {
   if (changes.length === 0) return;
   await tx.execute(sql`
     INSERT INTO progress_events (target_id, period_start, delta)
-    VALUES ${sql.join(changes.map((d) => sql`(${d.target.id}, ${d.periodStart}, ${fromCents(d.cents)})`), sql`, `)}`);
+    VALUES ${sql.join(
+      changes.map((d) => sql`(${d.target.id}, ${d.periodStart}, ${fromCents(d.cents)})`),
+      sql`, `,
+    )}`);
 }
 
 const reached = (achievedCents: bigint, target: Target, milestone: number) =>
@@ -59,7 +66,10 @@ export async function applyDeltas(tx: Tx, deltas: Delta[], agentNames: ReadonlyM
   if (changes.length > 0) {
     await tx.execute(sql`
       INSERT INTO target_progress (target_id, period_start, achieved)
-      VALUES ${sql.join(changes.map((d) => sql`(${d.target.id}, ${d.periodStart}, ${fromCents(d.cents)})`), sql`, `)}
+      VALUES ${sql.join(
+        changes.map((d) => sql`(${d.target.id}, ${d.periodStart}, ${fromCents(d.cents)})`),
+        sql`, `,
+      )}
       ON DUPLICATE KEY UPDATE achieved = achieved + VALUES(achieved)`);
   }
   // Every (target, period) the events touched, also those whose changes cancelled out.
@@ -93,14 +103,22 @@ export async function applyDeltas(tx: Tx, deltas: Delta[], agentNames: ReadonlyM
         milestone: m,
         recipient: recipientOf(target),
         type: alertType(m),
-        message: alertMessage(target, periodStart, m, fromCents(peak), target.scope === "agent" ? agentNames.get(target.key) : undefined),
+        message: alertMessage(
+          target,
+          periodStart,
+          m,
+          fromCents(peak),
+          target.scope === "agent" ? agentNames.get(target.key) : undefined,
+        ),
       }));
   });
   if (alerts.length === 0) return 0;
   const [result] = await tx.execute(sql`
     INSERT IGNORE INTO target_alerts (target_id, period_start, milestone, recipient, type, message)
     VALUES ${sql.join(
-      alerts.map((a) => sql`(${a.targetId}, ${a.periodStart}, ${a.milestone}, ${a.recipient}, ${a.type}, ${a.message})`),
+      alerts.map(
+        (a) => sql`(${a.targetId}, ${a.periodStart}, ${a.milestone}, ${a.recipient}, ${a.type}, ${a.message})`,
+      ),
       sql`, `,
     )}`);
   return (result as unknown as { affectedRows: number }).affectedRows;

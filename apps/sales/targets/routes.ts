@@ -1,7 +1,16 @@
 import { createRoute } from "@hono/zod-openapi";
 import { canRead, canWrite } from "../../http/auth.js";
 import { commonProblems, jsonBody, jsonResponse, problems } from "../../http/fields.js";
-import { listTargetsQuery, newTargetBody, progressQuery, progressSchema, targetChangesBody, targetIdParam, targetPage, targetSchema } from "./schemas.js";
+import {
+  listTargetsQuery,
+  newTargetBody,
+  progressQuery,
+  progressSchema,
+  targetChangesBody,
+  targetIdParam,
+  targetPage,
+  targetSchema,
+} from "./schemas.js";
 
 const tags = ["targets"];
 

@@ -15,7 +15,12 @@ const milestones = z
 export const newTargetBody = z
   .object({
     scope: z.enum(targetScopes),
-    key: z.string().trim().min(1, "must not be empty").max(64).openapi({ description: "Agent code, team, branch or product code", example: "Alpha" }),
+    key: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(64)
+      .openapi({ description: "Agent code, team, branch or product code", example: "Alpha" }),
     period: z.enum(targetPeriods),
     amount: positiveMoneyInput,
     milestones: milestones.default([100]),
@@ -48,7 +53,11 @@ export const targetSchema = z
   .openapi("Target");
 
 export const targetIdParam = z.object({
-  id: z.coerce.number().int().min(1).openapi({ param: { name: "id", in: "path" }, example: 1 }),
+  id: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
 });
 
 export const listTargetsQuery = z.object({
@@ -71,7 +80,9 @@ export const progressSchema = z
     periodEnd: z.string(),
     achieved: moneyOutput,
     amount: moneyOutput,
-    percent: z.number().openapi({ description: "achieved / amount × 100, rounded down to 2 decimals", example: 104.16 }),
+    percent: z
+      .number()
+      .openapi({ description: "achieved / amount × 100, rounded down to 2 decimals", example: 104.16 }),
     milestonesReached: z.array(z.number().int()),
   })
   .openapi("TargetProgress");

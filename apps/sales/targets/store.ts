@@ -5,7 +5,7 @@ import type { Database } from "../../db/client.js";
 import { isDuplicateKey } from "../../db/errors.js";
 import { agents, products, targetProgress, targets } from "../../db/schema/index.js";
 import { conflict, notFound, unprocessable } from "../../http/errors.js";
-import { writeTransaction, type Tx } from "../db.js";
+import { type Tx, writeTransaction } from "../db.js";
 import { periodStartSql } from "./periods.js";
 import type { NewTarget, TargetChanges } from "./schemas.js";
 
@@ -42,7 +42,8 @@ export async function createTarget(db: Database, input: NewTarget): Promise<Targ
       const [result] = await tx.insert(targets).values({ ...input, milestones: input.milestones.join(",") });
       id = result.insertId;
     } catch (err) {
-      if (isDuplicateKey(err)) throw conflict(`a ${input.period} ${input.scope} target for ${input.key} already exists`);
+      if (isDuplicateKey(err))
+        throw conflict(`a ${input.period} ${input.scope} target for ${input.key} already exists`);
       throw err;
     }
     // Progress so far, per period: the running totals sales will keep adding to.
@@ -61,7 +62,10 @@ export async function updateTarget(db: Database, id: number, changes: TargetChan
     await findTarget(tx, id);
     await tx
       .update(targets)
-      .set({ ...(changes.amount ? { amount: changes.amount } : {}), ...(changes.milestones ? { milestones: changes.milestones.join(",") } : {}) })
+      .set({
+        ...(changes.amount ? { amount: changes.amount } : {}),
+        ...(changes.milestones ? { milestones: changes.milestones.join(",") } : {}),
+      })
       .where(eq(targets.id, id));
     return findTarget(tx, id);
   });

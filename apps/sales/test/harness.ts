@@ -1,8 +1,9 @@
 // A sales service on a fresh database holding the demo agents and products.
+
+import { freshDatabase, type TestDatabase } from "../../../test/databases.js";
+import { type Client, client, startTestService } from "../../../test/services.js";
 import { seedAgentData } from "../../db/seed.js";
 import type { StartedService } from "../../http/service.js";
-import { freshDatabase, type TestDatabase } from "../../../test/databases.js";
-import { client, startTestService, type Client } from "../../../test/services.js";
 import { salesService } from "../service.js";
 
 export interface SalesHarness {

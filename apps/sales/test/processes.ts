@@ -1,6 +1,6 @@
 // Programs run as real processes (`apps/main.ts <program>`), for restarts and SIGTERM.
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer, type AddressInfo } from "node:net";
+import { type ChildProcess, spawn } from "node:child_process";
+import { type AddressInfo, createServer } from "node:net";
 
 export interface Program {
   url: string;

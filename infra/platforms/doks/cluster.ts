@@ -17,7 +17,10 @@ export interface DoksCluster {
  */
 export function doksCluster(name: string, settings: DoksSettings, opts: pulumi.ComponentResourceOptions): DoksCluster {
   const vpc = new digitalocean.Vpc(name, { region: settings.region, ipRange: settings.vpcCidr }, opts);
-  const release = digitalocean.getKubernetesVersionsOutput({ versionPrefix: settings.kubernetesVersionPrefix }, { parent: opts.parent });
+  const release = digitalocean.getKubernetesVersionsOutput(
+    { versionPrefix: settings.kubernetesVersionPrefix },
+    { parent: opts.parent },
+  );
 
   const cluster = new digitalocean.KubernetesCluster(
     name,
@@ -47,7 +50,10 @@ export function doksCluster(name: string, settings: DoksSettings, opts: pulumi.C
   // keying the read on the id makes it wait for the cluster instead of failing in the first preview.
   const kubeconfig = pulumi.secret(
     digitalocean
-      .getKubernetesClusterOutput({ name: pulumi.all([cluster.id, cluster.name]).apply(([, clusterName]) => clusterName) }, { parent: opts.parent })
+      .getKubernetesClusterOutput(
+        { name: pulumi.all([cluster.id, cluster.name]).apply(([, clusterName]) => clusterName) },
+        { parent: opts.parent },
+      )
       .kubeConfigs.apply((configs) => {
         const raw = configs[0]?.rawConfig;
         if (!raw) throw new Error("DigitalOcean returned no kubeconfig for the cluster");

@@ -37,7 +37,13 @@ function managedDatabase(
   const user = new digitalocean.DatabaseUser(name, { clusterId: server.id, name: database.user }, opts);
   new digitalocean.DatabaseFirewall(name, { clusterId: server.id, rules: [{ type: "k8s", value: cluster.id }] }, opts);
   // DigitalOcean generates the password; it is encoded here because it travels inside URLs.
-  return { server, db, user, password: pulumi.secret(user.password), urlPassword: pulumi.secret(user.password.apply(encodeURIComponent)) };
+  return {
+    server,
+    db,
+    user,
+    password: pulumi.secret(user.password),
+    urlPassword: pulumi.secret(user.password.apply(encodeURIComponent)),
+  };
 }
 
 /** The application's MySQL 8; services verify its certificate against the cluster's own CA. */
@@ -74,12 +80,18 @@ export function doksWarehouse(
   const { settings } = placement;
   const egress = { port: DO_DATABASE_PORT, cidrs: [settings.vpcCidr] };
   if (settings.warehouse.engine === "mysql") {
-    const db = new digitalocean.DatabaseDb(`${placement.name}-warehouse`, { clusterId: mysql.server.id, name: names.name }, placement.opts);
+    const db = new digitalocean.DatabaseDb(
+      `${placement.name}-warehouse`,
+      { clusterId: mysql.server.id, name: names.name },
+      placement.opts,
+    );
     const { server, user, urlPassword } = mysql;
     return {
       host: server.privateHost,
       facts: {
-        url: pulumi.secret(pulumi.interpolate`mysql://${user.name}:${urlPassword}@${server.privateHost}:${server.port}/${db.name}?sslmode=require`),
+        url: pulumi.secret(
+          pulumi.interpolate`mysql://${user.name}:${urlPassword}@${server.privateHost}:${server.port}/${db.name}?sslmode=require`,
+        ),
         egress,
       },
     };
@@ -93,7 +105,9 @@ export function doksWarehouse(
   return {
     host: server.privateHost,
     facts: {
-      url: pulumi.secret(pulumi.interpolate`postgres://${user.name}:${urlPassword}@${server.privateHost}:${server.port}/${db.name}?sslmode=require`),
+      url: pulumi.secret(
+        pulumi.interpolate`postgres://${user.name}:${urlPassword}@${server.privateHost}:${server.port}/${db.name}?sslmode=require`,
+      ),
       egress,
     },
   };

@@ -14,12 +14,18 @@ export function doksRegistry(
 ): { endpoint: pulumi.Output<string>; dockerConfigJson: pulumi.Output<string> } {
   const registryName =
     settings.registry.name ??
-    new random.RandomString(`${name}-registry`, { length: 6, special: false, upper: false }, opts).result.apply((suffix) => `${name}-${suffix}`);
+    new random.RandomString(`${name}-registry`, { length: 6, special: false, upper: false }, opts).result.apply(
+      (suffix) => `${name}-${suffix}`,
+    );
   const registry = new digitalocean.ContainerRegistry(
     name,
     { name: registryName, subscriptionTierSlug: settings.registry.tier, region: settings.region },
     opts,
   );
-  const credentials = new digitalocean.ContainerRegistryDockerCredentials(name, { registryName: registry.name, write: false }, opts);
+  const credentials = new digitalocean.ContainerRegistryDockerCredentials(
+    name,
+    { registryName: registry.name, write: false },
+    opts,
+  );
   return { endpoint: registry.endpoint, dockerConfigJson: pulumi.secret(credentials.dockerCredentials) };
 }

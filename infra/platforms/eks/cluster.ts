@@ -60,7 +60,10 @@ export function eksCluster(
           {
             principalArn,
             accessPolicies: {
-              admin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } },
+              admin: {
+                policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+                accessScope: { type: "cluster" },
+              },
             },
           },
         ]),
@@ -75,7 +78,8 @@ export function eksCluster(
     opts,
   );
   const attachments = Object.entries(nodePolicies).map(
-    ([key, policyArn]) => new aws.iam.RolePolicyAttachment(`${clusterName}-nodes-${key}`, { role: nodeRole.name, policyArn }, opts),
+    ([key, policyArn]) =>
+      new aws.iam.RolePolicyAttachment(`${clusterName}-nodes-${key}`, { role: nodeRole.name, policyArn }, opts),
   );
 
   const nodeGroup = new eks.ManagedNodeGroup(

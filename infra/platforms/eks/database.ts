@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { EksSettings } from "../../config.js";
-import { nodesOnlyFirewall, type DataNetwork } from "./network.js";
 import type { DatabaseFacts } from "../platform.js";
+import { type DataNetwork, nodesOnlyFirewall } from "./network.js";
 
 const MYSQL_PORT = 3306;
 

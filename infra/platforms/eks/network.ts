@@ -52,7 +52,15 @@ export function nodesOnlyFirewall(
     {
       vpcId: network.vpc.vpcId,
       description: `${what} from the EKS nodes only`,
-      ingress: [{ protocol: "tcp", fromPort: port, toPort: port, securityGroups: [network.nodeSecurityGroupId], description: "EKS nodes" }],
+      ingress: [
+        {
+          protocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          securityGroups: [network.nodeSecurityGroupId],
+          description: "EKS nodes",
+        },
+      ],
     },
     opts,
   );

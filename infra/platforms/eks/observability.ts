@@ -15,7 +15,10 @@ export function eksLogGroups(
   const groups: Record<string, string> = {
     "control-plane": `/aws/eks/${clusterName}/cluster`,
     ...Object.fromEntries(
-      ["application", "dataplane", "host", "performance"].map((kind) => [kind, `/aws/containerinsights/${clusterName}/${kind}`]),
+      ["application", "dataplane", "host", "performance"].map((kind) => [
+        kind,
+        `/aws/containerinsights/${clusterName}/${kind}`,
+      ]),
     ),
   };
   return Object.entries(groups).map(
@@ -48,7 +51,11 @@ export function eksObservability(
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] },
+          {
+            Effect: "Allow",
+            Principal: { Service: "pods.eks.amazonaws.com" },
+            Action: ["sts:AssumeRole", "sts:TagSession"],
+          },
         ],
       }),
     },

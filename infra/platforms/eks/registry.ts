@@ -6,7 +6,10 @@ import type { EksSettings } from "../../config.js";
  * ECR repository for the release image: scanned on push, tags immutable (a colour's tag always means
  * the same image, so a rollback is exact), and a lifecycle policy so old images do not pile up.
  */
-export function eksRegistry(settings: EksSettings["registry"], opts: pulumi.ComponentResourceOptions): aws.ecr.Repository {
+export function eksRegistry(
+  settings: EksSettings["registry"],
+  opts: pulumi.ComponentResourceOptions,
+): aws.ecr.Repository {
   const repository = new aws.ecr.Repository(
     settings.name,
     {
@@ -34,7 +37,12 @@ function lifecyclePolicy(settings: EksSettings["registry"]) {
       {
         rulePriority: 1,
         description: "expire untagged images",
-        selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: settings.untaggedExpiryDays },
+        selection: {
+          tagStatus: "untagged",
+          countType: "sinceImagePushed",
+          countUnit: "days",
+          countNumber: settings.untaggedExpiryDays,
+        },
         action: { type: "expire" },
       },
       {

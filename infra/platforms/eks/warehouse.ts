@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { EksSettings } from "../../config.js";
-import { nodesOnlyFirewall, type DataNetwork } from "./network.js";
 import type { WarehouseFacts } from "../platform.js";
+import { type DataNetwork, nodesOnlyFirewall } from "./network.js";
 
 const REDSHIFT_PORT = 5439;
 const ADMIN = "moon";
@@ -57,7 +57,9 @@ export function eksWarehouse(
   return {
     host,
     facts: {
-      url: pulumi.secret(pulumi.interpolate`redshift://${ADMIN}:${secretPassword}@${host}:${REDSHIFT_PORT}/${settings.name}`),
+      url: pulumi.secret(
+        pulumi.interpolate`redshift://${ADMIN}:${secretPassword}@${host}:${REDSHIFT_PORT}/${settings.name}`,
+      ),
       egress: { port: REDSHIFT_PORT, cidrs: [network.cidr] },
     },
   };
