@@ -9,7 +9,9 @@ set -euo pipefail
 want_pg=0
 for arg in "$@"; do [[ $arg == --postgres ]] && want_pg=1; done
 
-say() { echo "[databases] $*" >&2; }
+SETUP_TAG=databases
+# shellcheck source=scripts/setup-lib.sh
+source "$(dirname "$0")/setup-lib.sh"
 
 host_port_of() { # url default_port -> "host port"
   local rest=${1#*://}; rest=${rest#*@}; rest=${rest%%/*}; rest=${rest%%\?*}
@@ -23,17 +25,6 @@ reachable() { timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
 wait_for() { # host port name
   for _ in $(seq 1 60); do reachable "$1" "$2" && return 0; sleep 1; done
   say "$3 did not come up on $1:$2"; return 1
-}
-
-can_install() { [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; }
-
-apt_updated=0
-apt_install() {
-  if [[ $apt_updated == 0 ]]; then
-    say "apt-get update"; DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null; apt_updated=1
-  fi
-  say "apt-get install $*"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
 ensure_mysql() {
