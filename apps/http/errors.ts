@@ -46,15 +46,23 @@ export const unprocessable = (message: string, errors?: FieldError[]) =>
 export const unavailable = (message = "the database is unavailable; try again shortly") =>
   new ApiError(503, "unavailable", message);
 
+/** Bounds on what an error echoes: a huge invalid request must not get a bigger answer. */
+export const errorLimits = { fieldErrors: 20, text: 200 } as const;
+
+/** Cuts `text` to the echo limit, saying so. */
+export const clip = (text: string) =>
+  text.length <= errorLimits.text ? text : `${text.slice(0, errorLimits.text - 1)}…`;
+
 export function validationError(error: ZodError, target: string): ApiError {
   const where = target === "json" ? "body" : target === "param" ? "path" : target;
-  const errors = error.issues.map((i) => ({
+  const errors = error.issues.slice(0, errorLimits.fieldErrors).map((i) => ({
     in: where,
-    field: i.path.map(String).join(".") || "(root)",
-    message: i.message,
+    field: clip(i.path.map(String).join(".") || "(root)"),
+    message: clip(i.message),
   }));
+  const more = error.issues.length - errors.length;
   const fields = [...new Set(errors.map((e) => e.field))].join(", ");
-  return badRequest(`invalid ${where}: ${fields}`, errors);
+  return badRequest(clip(`invalid ${where}: ${fields}${more > 0 ? ` and ${more} more` : ""}`), errors);
 }
 
 /** Writes an RFC 9457 problem document carrying the request id. */

@@ -10,14 +10,35 @@ export const code = (example: string) =>
 export const name = (max: number, example: string) =>
   z.string().trim().min(1, "must not be empty").max(max).openapi({ example });
 
+/**
+ * Dates the business can mean and every warehouse dialect holds (MySQL DATE starts at 1000, and
+ * JavaScript reads years 0-99 as 1900-1999): 2000-01-01 to 2099-12-31.
+ */
+export const dateRange = { first: "2000-01-01", last: "2099-12-31" } as const;
+
+/** True for a real calendar day written YYYY-MM-DD (2026-02-30 is not one). */
+export const isCalendarDate = (v: string) => {
+  const t = Date.parse(`${v}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().startsWith(v);
+};
+
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD")
+  .refine(isCalendarDate, "is not a calendar date")
   .refine(
-    (v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
-    "is not a calendar date",
+    (v) => v >= dateRange.first && v <= dateRange.last,
+    `must be between ${dateRange.first} and ${dateRange.last}`,
   )
   .openapi({ example: "2024-03-01" });
+
+/** A row id in a path: decimal digits only (no `0x10`, ` 1` or `1e3`), within the safe integer range. */
+export const idParam = (example = 1) =>
+  z
+    .string()
+    .regex(/^[1-9]\d{0,14}$/, "must be a positive decimal number")
+    .transform(Number)
+    .openapi({ param: { name: "id", in: "path" }, type: "integer", example });
 
 export const timestamp = z.string().openapi({ format: "date-time", example: "2024-03-01T08:30:00.000Z" });
 

@@ -26,8 +26,11 @@ export function decodeCursor<T extends string | number>(
 ): T | undefined {
   if (cursor === undefined) return undefined;
   try {
-    const [key] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as unknown[];
-    if (typeof key === kind) return key as T;
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString());
+    const key = Array.isArray(decoded) && decoded.length === 1 ? decoded[0] : undefined;
+    // Only keys this API could have issued: a tampered `[1e309]` must not reach the query as Infinity.
+    if (kind === "number" && Number.isSafeInteger(key) && (key as number) >= 0) return key as T;
+    if (kind === "string" && typeof key === "string" && key.length <= 200) return key as T;
   } catch {
     // falls through to the error below
   }

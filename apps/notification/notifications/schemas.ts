@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { notificationChannels, notificationStatuses, notificationTypes } from "../../db/schema/index.js";
-import { timestamp } from "../../http/fields.js";
+import { dateRange, idParam, isCalendarDate, timestamp } from "../../http/fields.js";
 import { pageQuery, pageSchema } from "../../http/pagination.js";
 
 export const newNotificationBody = z
@@ -56,22 +56,20 @@ export const notificationSchema = z
   })
   .openapi("Notification");
 
-export const notificationIdParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
-});
+export const notificationIdParam = z.object({ id: idParam() });
 
-/** A day (YYYY-MM-DD, the whole day) or an instant (ISO 8601 with time zone). */
+/** A day (YYYY-MM-DD, the whole day) or an instant (ISO 8601 with time zone), on a real calendar day in range. */
 const when = z
   .string()
   .regex(
-    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/,
+    /^\d{4}-\d{2}-\d{2}(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d))?$/,
     "must be YYYY-MM-DD or an ISO 8601 date-time with time zone",
   )
-  .refine((v) => !Number.isNaN(Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v)), "is not a valid date");
+  .refine((v) => isCalendarDate(v.slice(0, 10)), "is not a calendar date")
+  .refine(
+    (v) => v.slice(0, 10) >= dateRange.first && v.slice(0, 10) <= dateRange.last,
+    `must be between ${dateRange.first} and ${dateRange.last}`,
+  );
 
 export const listNotificationsQuery = z.object({
   recipient: z.string().max(128).optional(),

@@ -3,7 +3,7 @@ import type { Database } from "../../db/client.js";
 import { keysetPage } from "../../db/keyset.js";
 import { sales } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
-import { conflict, notFound, unprocessable, validationError } from "../../http/errors.js";
+import { clip, conflict, notFound, unprocessable, validationError } from "../../http/errors.js";
 import type { TargetBook } from "../targets/book.js";
 import { correctSale, deleteSale } from "./corrections.js";
 import { type Outcome, recordSales, type SaleRow } from "./record.js";
@@ -23,6 +23,9 @@ export const toSale = (row: SaleRow) => ({
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
+
+/** Invalid batch items beyond this many are answered with their summary line alone. */
+const maxDetailedItems = 50;
 
 const groupColumns = { agent: sales.agentCode, team: sales.team, branch: sales.branch, product: sales.productCode };
 
@@ -53,11 +56,14 @@ export function registerSaleRoutes(app: ServiceApp, db: Database, book: TargetBo
         )
       : [];
     const outcomeOf = new Map(valid.map((v, k) => [v.i, outcomes[k]!]));
+    let detailed = 0;
     const results = parsed.map((p, i) => {
       const item = items[i] as { saleRef?: unknown } | null;
-      const saleRef = item && typeof item === "object" && typeof item.saleRef === "string" ? item.saleRef : null;
+      const saleRef = item && typeof item === "object" && typeof item.saleRef === "string" ? clip(item.saleRef) : null;
       if (!p.success) {
         const error = validationError(p.error, "json");
+        // Field-by-field detail for the first invalid items only, so the answer stays smaller than the request.
+        if (detailed++ >= maxDetailedItems) return { saleRef, status: 400, error: error.message };
         return { saleRef, status: 400, error: error.message, errors: error.errors };
       }
       const outcome = outcomeOf.get(i)!;

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { code, isoDate, name, timestamp } from "../../http/fields.js";
+import { code, idParam, isoDate, name, timestamp } from "../../http/fields.js";
 import { moneyOutput, positiveMoneyInput } from "../../http/money.js";
 import { pageQuery, pageSchema } from "../../http/pagination.js";
 
@@ -79,13 +79,7 @@ export const batchResultSchema = z
   })
   .openapi("SaleBatchResult");
 
-export const saleIdParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
-});
+export const saleIdParam = z.object({ id: idParam() });
 
 const dateRange = {
   from: isoDate.optional().openapi({ description: "First sale date, inclusive" }),

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { targetPeriods, targetScopes } from "../../db/schema/index.js";
-import { isoDate, timestamp } from "../../http/fields.js";
+import { idParam, isoDate, timestamp } from "../../http/fields.js";
 import { moneyOutput, positiveMoneyInput } from "../../http/money.js";
 import { pageQuery, pageSchema } from "../../http/pagination.js";
 
@@ -52,13 +52,7 @@ export const targetSchema = z
   })
   .openapi("Target");
 
-export const targetIdParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
-});
+export const targetIdParam = z.object({ id: idParam() });
 
 export const listTargetsQuery = z.object({
   scope: z.enum(targetScopes).optional(),
