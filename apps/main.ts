@@ -1,5 +1,5 @@
 // One entry for every program in the image: `node dist/apps/main.js <program>`.
-import { ConfigError } from "./http/env.js";
+import { ConfigError } from "./runtime/env.js";
 
 const programs: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   agent: () => import("./agent/main.js"),

@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { freshDatabase, freshPgDatabase, type TestDatabase } from "../../test/databases.js";
-import { ConfigError, loadEnv } from "../http/env.js";
+import { ConfigError, loadEnv } from "../runtime/env.js";
 import { aggregatorEnv } from "./env.js";
 import { aggregate } from "./run.js";
 import { Scenario } from "./test/scenario.js";

@@ -1,9 +1,9 @@
 // The claim-then-deliver loop shared by the alert relay and the notification delivery worker.
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import type { Logger } from "../http/logger.js";
-import { startPoller } from "../http/poller.js";
-import type { Worker } from "../http/service.js";
+import type { Logger } from "../runtime/logger.js";
+import type { Worker } from "../runtime/poller.js";
+import { startPoller } from "../runtime/poller.js";
 import type { Database } from "./client.js";
 
 export interface LeaseWorkerOptions<T> {

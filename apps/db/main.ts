@@ -1,7 +1,7 @@
 // `main migrate`: applies migrations to DATABASE_URL; the Kubernetes migration Job runs this.
 import { z } from "zod";
-import { loadEnv } from "../http/env.js";
-import { createLogger } from "../http/logger.js";
+import { loadEnv } from "../runtime/env.js";
+import { createLogger } from "../runtime/logger.js";
 import { connect } from "./client.js";
 import { runMigrations } from "./migrate.js";
 

@@ -5,10 +5,12 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { isUnavailable } from "../db/client.js";
+import { InvalidCursorError } from "../db/keyset.js";
+import type { Logger } from "../runtime/logger.js";
 import { type ApiKeyTable, type AuthVariables, authenticate } from "./auth.js";
 import { ApiError, problemResponse, unavailable, validationError } from "./errors.js";
-import type { Logger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
+import { invalidCursor } from "./pagination.js";
 
 export type AppEnv = { Variables: AuthVariables & { requestId: string } };
 export type ServiceApp = OpenAPIHono<AppEnv>;
@@ -72,6 +74,7 @@ export function createServiceApp(o: CreateAppOptions): ServiceApp {
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return problemResponse(c, err);
+    if (err instanceof InvalidCursorError) return problemResponse(c, invalidCursor(err));
     if (err instanceof HTTPException) {
       const status = err.status as ContentfulStatusCode;
       return problemResponse(

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { freshDatabase, type TestDatabase } from "../../test/databases.js";
 import { client, startTestService, testKeys } from "../../test/services.js";
 import { agentService } from "../agent/service.js";
-import { ConfigError, loadEnv, serviceEnv } from "./env.js";
+import { ConfigError, loadEnv } from "../runtime/env.js";
+import { serviceEnv } from "./env.js";
 import type { StartedService } from "./service.js";
 
 let db: TestDatabase;

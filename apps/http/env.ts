@@ -1,11 +1,6 @@
 import { z } from "zod";
 import { parseApiKeys } from "./auth.js";
 
-/** Raised when the environment is missing or has a bad value; main prints it and exits non-zero. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
-
 const mysqlUrl = z
   .string()
   .url()
@@ -39,15 +34,3 @@ export const serviceEnv = (defaultPort: number) =>
   });
 
 export type ServiceEnv = z.infer<ReturnType<typeof serviceEnv>>;
-
-/** Validates `env` against `schema`; the error names every bad variable and never echoes a value. */
-export function loadEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
-  const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => {
-    const name = i.path.join(".") || "(environment)";
-    const message = i.code === "invalid_type" && env[name] === undefined ? "is required" : i.message;
-    return `  ${name}: ${message}`;
-  });
-  throw new ConfigError(`invalid environment:\n${lines.join("\n")}`);
-}

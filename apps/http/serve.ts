@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import type { Logger } from "./logger.js";
+import type { Logger } from "../runtime/logger.js";
 
 export interface RunningServer {
   port: number;

@@ -1,14 +1,11 @@
 import type { z } from "zod";
 import { connect, type Database, type DbHandle } from "../db/client.js";
+import { loadEnv } from "../runtime/env.js";
+import { createLogger, type Logger } from "../runtime/logger.js";
+import type { Worker } from "../runtime/poller.js";
 import { createServiceApp, type ServiceApp } from "./app.js";
-import { loadEnv, type ServiceEnv, serviceEnv } from "./env.js";
-import { createLogger, type Logger } from "./logger.js";
+import { type ServiceEnv, serviceEnv } from "./env.js";
 import { exitOnSignals, type RunningServer, serveHttp } from "./serve.js";
-
-/** A background loop a service runs beside its HTTP server (outbox relay, delivery worker). */
-export interface Worker {
-  stop(): Promise<void>;
-}
 
 export interface ServiceDeps<E> {
   env: E;

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { code, name, timestamp } from "../../http/fields.js";
-import { moneyOutput, positiveMoneyInput } from "../../http/money.js";
 import { pageQuery, pageSchema } from "../../http/pagination.js";
+import { moneyOutput, positiveMoneyInput } from "../../money/amount.js";
 
 const productType = z
   .string()

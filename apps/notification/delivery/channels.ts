@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import nodemailer from "nodemailer";
 import type { Database } from "../../db/client.js";
 import { agents, type notificationChannels, type notifications } from "../../db/schema/index.js";
-import type { Logger } from "../../http/logger.js";
+import type { Logger } from "../../runtime/logger.js";
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export type Channel = (typeof notificationChannels)[number];

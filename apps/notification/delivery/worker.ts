@@ -3,9 +3,9 @@ import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { startLeaseWorker } from "../../db/lease-worker.js";
 import { notifications } from "../../db/schema/index.js";
-import type { Logger } from "../../http/logger.js";
-import { backoffMs, type RetryPolicy } from "../../http/poller.js";
-import type { Worker } from "../../http/service.js";
+import type { Logger } from "../../runtime/logger.js";
+import type { Worker } from "../../runtime/poller.js";
+import { backoffMs, type RetryPolicy } from "../../runtime/retry.js";
 import { type Channel, type NotificationRow, PermanentFailure, type Send } from "./channels.js";
 
 export interface DeliveryConfig extends RetryPolicy {

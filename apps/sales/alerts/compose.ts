@@ -1,5 +1,5 @@
 // Who an alert goes to and what it says.
-import { formatMoney } from "../cents.js";
+import { formatMoney } from "../../money/cents.js";
 import type { Target } from "../targets/book.js";
 import { periodLabel } from "../targets/periods.js";
 

@@ -2,9 +2,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { startTestService } from "../../../test/services.js";
-import { backoffMs } from "../../http/poller.js";
 import type { StartedService } from "../../http/service.js";
 import { notificationService } from "../../notification/service.js";
+import { backoffMs } from "../../runtime/retry.js";
 import { count, eventually, type SalesHarness, sale, startSales } from "../test/harness.js";
 
 let h: SalesHarness;

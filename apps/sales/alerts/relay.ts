@@ -2,9 +2,9 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { startLeaseWorker } from "../../db/lease-worker.js";
-import type { Logger } from "../../http/logger.js";
-import { backoffMs, type RetryPolicy } from "../../http/poller.js";
-import type { Worker } from "../../http/service.js";
+import type { Logger } from "../../runtime/logger.js";
+import type { Worker } from "../../runtime/poller.js";
+import { backoffMs, type RetryPolicy } from "../../runtime/retry.js";
 import { rows } from "../db.js";
 import { dedupeKey } from "./compose.js";
 

@@ -3,10 +3,10 @@
 import { inArray, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { agents, progressEvents } from "../../db/schema/index.js";
-import type { Logger } from "../../http/logger.js";
-import { startPoller } from "../../http/poller.js";
-import type { Worker } from "../../http/service.js";
-import { toCents } from "../cents.js";
+import { toCents } from "../../money/cents.js";
+import type { Logger } from "../../runtime/logger.js";
+import type { Worker } from "../../runtime/poller.js";
+import { startPoller } from "../../runtime/poller.js";
 import { rows, writeTransaction } from "../db.js";
 import { parseMilestones, type Scope, type Target } from "./book.js";
 import type { Period } from "./periods.js";

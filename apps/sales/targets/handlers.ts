@@ -4,7 +4,7 @@ import { keysetPage } from "../../db/keyset.js";
 import { targets } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { notFound } from "../../http/errors.js";
-import { fromCents, toCents } from "../cents.js";
+import { fromCents, toCents } from "../../money/cents.js";
 import { rows } from "../db.js";
 import { parseMilestones } from "./book.js";
 import { periodEnd, periodStart, today } from "./periods.js";

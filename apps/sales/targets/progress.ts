@@ -1,8 +1,8 @@
 // Target progress: sales record what they change as events; the evaluator folds events into running
 // totals and raises each milestone alert once.
 import { sql } from "drizzle-orm";
+import { fromCents, toCents } from "../../money/cents.js";
 import { alertMessage, alertType, recipientOf } from "../alerts/compose.js";
-import { fromCents, toCents } from "../cents.js";
 import { rows, type Tx } from "../db.js";
 import type { SaleKeys, Target, TargetBook } from "./book.js";
 import { periodStart } from "./periods.js";

@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { targetPeriods, targetScopes } from "../../db/schema/index.js";
 import { idParam, isoDate, timestamp } from "../../http/fields.js";
-import { moneyOutput, positiveMoneyInput } from "../../http/money.js";
 import { pageQuery, pageSchema } from "../../http/pagination.js";
+import { moneyOutput, positiveMoneyInput } from "../../money/amount.js";
 
 const milestones = z
   .array(z.number().int().min(1).max(1000))
