@@ -9,7 +9,7 @@ import { InvalidCursorError } from "../db/keyset.js";
 import type { Logger } from "../runtime/logger.js";
 import { type ApiKeyTable, type AuthVariables, authenticate } from "./auth.js";
 import { ApiError, problemResponse, unavailable, validationError } from "./errors.js";
-import { createMetrics } from "./metrics.js";
+import { createMetrics, type HttpMetrics } from "./metrics.js";
 import { invalidCursor } from "./pagination.js";
 
 export type AppEnv = { Variables: AuthVariables & { requestId: string } };
@@ -31,6 +31,8 @@ export interface CreateAppOptions extends ServiceIdentity {
   /** True once shutdown began: readiness fails so load balancers stop sending traffic. */
   isDraining?: () => boolean;
   maxBodyBytes?: number;
+  /** The service's metrics, when it registers its own beside the HTTP ones. */
+  metrics?: HttpMetrics;
 }
 
 const quietPaths = new Set(["/health", "/ready", "/metrics"]);
@@ -43,7 +45,7 @@ export function createServiceApp(o: CreateAppOptions): ServiceApp {
       if (!result.success) throw validationError(result.error, result.target);
     },
   });
-  const metrics = createMetrics({ service: o.service, colour: o.colour, version: o.version });
+  const metrics = o.metrics ?? createMetrics({ service: o.service, colour: o.colour, version: o.version });
 
   app.use(requestId({ limitLength: 128 }));
   app.use(async (c, next) => {

@@ -1,3 +1,4 @@
+import type { Registry } from "prom-client";
 import type { z } from "zod";
 import { connect, type Database, type DbHandle } from "../db/client.js";
 import { loadEnv } from "../runtime/env.js";
@@ -5,13 +6,17 @@ import { createLogger, type Logger } from "../runtime/logger.js";
 import type { Worker } from "../runtime/poller.js";
 import { createServiceApp, type ServiceApp } from "./app.js";
 import { type ServiceEnv, serviceEnv } from "./env.js";
+import { createMetrics } from "./metrics.js";
 import { exitOnSignals, type RunningServer, serveHttp } from "./serve.js";
+import { type DbGauge, registerServiceMetrics } from "./service-metrics.js";
 
 export interface ServiceDeps<E> {
   env: E;
   db: Database;
   dbHandle: DbHandle;
   logger: Logger;
+  /** The service's metrics registry (default labels service, colour, version): register business metrics here. */
+  metrics: Registry;
 }
 
 export interface ServiceDefinition<X extends z.ZodRawShape = Record<never, z.ZodType>> {
@@ -21,6 +26,8 @@ export interface ServiceDefinition<X extends z.ZodRawShape = Record<never, z.Zod
   defaultPort: number;
   /** Variables this service reads beyond the common ones. */
   extraEnv?: X;
+  /** Gauges read from the database on each scrape (backlogs, lags). */
+  dbGauges?: DbGauge[];
   routes: (app: ServiceApp, deps: ServiceDeps<ServiceEnv & z.infer<z.ZodObject<X>>>) => void;
   workers?: (deps: ServiceDeps<ServiceEnv & z.infer<z.ZodObject<X>>>) => Worker[];
 }
@@ -42,18 +49,25 @@ export async function startService<X extends z.ZodRawShape>(
   // The pool connects lazily, so the service starts (and reports not-ready) while the database is away.
   const dbHandle = connect(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE, caCert: env.DATABASE_CA_CERT });
   let draining = false;
+  const identity = { service: def.name, colour: env.COLOUR, version: env.VERSION };
+  const metrics = createMetrics(identity);
+  const checkReady = registerServiceMetrics({
+    registry: metrics.registry,
+    pool: dbHandle.pool,
+    checkReady: () => dbHandle.ping(1_000),
+    dbGauges: def.dbGauges,
+  });
   const app = createServiceApp({
-    service: def.name,
-    colour: env.COLOUR,
-    version: env.VERSION,
+    ...identity,
     title: def.title,
     description: def.description,
     keys: env.API_KEYS,
     logger,
-    checkReady: () => dbHandle.ping(1_000),
+    checkReady,
     isDraining: () => draining,
+    metrics,
   });
-  const deps = { env, db: dbHandle.db, dbHandle, logger };
+  const deps = { env, db: dbHandle.db, dbHandle, logger, metrics: metrics.registry };
   def.routes(app, deps);
   const workers = def.workers?.(deps) ?? [];
   const running = await serveHttp({

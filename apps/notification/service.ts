@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { ServiceDefinition } from "../http/service.js";
 import { createChannels } from "./delivery/channels.js";
 import { startDelivery } from "./delivery/worker.js";
+import { notificationDbGauges, notificationMetrics } from "./metrics.js";
 import { registerNotificationRoutes } from "./notifications/handlers.js";
 
 const notificationEnv = {
@@ -34,8 +35,9 @@ export const notificationService: ServiceDefinition<typeof notificationEnv> = {
     "Notifications for agents and managers: stored, filtered, and delivered by log, webhook or email with retries.",
   defaultPort: 8002,
   extraEnv: notificationEnv,
+  dbGauges: notificationDbGauges,
   routes: (app, { db }) => registerNotificationRoutes(app, db),
-  workers: ({ db, logger, env }) => [
+  workers: ({ db, logger, env, metrics }) => [
     startDelivery(
       db,
       logger,
@@ -56,6 +58,7 @@ export const notificationService: ServiceDefinition<typeof notificationEnv> = {
         retryBaseMs: env.NOTIFY_RETRY_BASE_MS,
         retryMaxMs: env.NOTIFY_RETRY_MAX_MS,
       },
+      notificationMetrics(metrics),
     ),
   ],
 };

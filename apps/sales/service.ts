@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ServiceDefinition } from "../http/service.js";
 import { startAlertRelay } from "./alerts/relay.js";
+import { salesDbGauges, salesMetrics } from "./metrics.js";
 import { registerSaleRoutes } from "./sales/handlers.js";
 import { TargetBook } from "./targets/book.js";
 import { startEvaluator } from "./targets/evaluator.js";
@@ -27,13 +28,14 @@ export const salesService: ServiceDefinition<typeof salesEnv> = {
   description: "Sales pushed by the core systems, targets and progress, and target alerts raised exactly once.",
   defaultPort: 8001,
   extraEnv: salesEnv,
-  routes: (app, { db }) => {
+  dbGauges: salesDbGauges,
+  routes: (app, { db, metrics }) => {
     const book = new TargetBook();
-    registerSaleRoutes(app, db, book);
+    registerSaleRoutes(app, db, book, salesMetrics(metrics));
     registerTargetRoutes(app, db);
   },
-  workers: ({ db, logger, env }) => [
-    startEvaluator(db, logger, env.ALERT_POLL_MS),
+  workers: ({ db, logger, env, metrics }) => [
+    startEvaluator(db, logger, env.ALERT_POLL_MS, salesMetrics(metrics)),
     startAlertRelay(db, logger, {
       notificationUrl: env.NOTIFICATION_URL,
       apiKey: env.NOTIFICATION_API_KEY,

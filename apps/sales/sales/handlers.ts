@@ -1,9 +1,11 @@
 import { and, asc, desc, eq, gte, lte, type SQL, sql } from "drizzle-orm";
+import type { MiddlewareHandler } from "hono";
 import type { Database } from "../../db/client.js";
 import { keysetPage } from "../../db/keyset.js";
 import { sales } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { clip, conflict, notFound, unprocessable, validationError } from "../../http/errors.js";
+import type { SalesMetrics } from "../metrics.js";
 import type { TargetBook } from "../targets/book.js";
 import { correctSale, deleteSale } from "./corrections.js";
 import { type Outcome, recordSales, type SaleRow } from "./record.js";
@@ -35,16 +37,31 @@ function orThrow(outcome: Outcome): { status: 200 | 201; sale: SaleRow } {
   return outcome;
 }
 
-export function registerSaleRoutes(app: ServiceApp, db: Database, book: TargetBook): void {
+export function registerSaleRoutes(app: ServiceApp, db: Database, book: TargetBook, metrics: SalesMetrics): void {
   const writer = new SaleWriter(db, book);
+  const count = (outcome: Outcome, path: "single" | "batch") => {
+    if (outcome.status === 201) metrics.recorded.inc({ path });
+    else if (outcome.status === 409) metrics.refused.inc({ reason: "conflict" });
+    else if (outcome.status === 422) metrics.refused.inc({ reason: outcome.reason });
+  };
+  // A body the schema refuses never reaches the handler; a batch refused as a whole counts once.
+  const countInvalid: MiddlewareHandler = async (c, next) => {
+    await next();
+    if (c.req.method === "POST" && c.res.status === 400) metrics.refused.inc({ reason: "validation" });
+  };
+  app.use("/sales", countInvalid);
+  app.use("/sales/batch", countInvalid);
 
   app.openapi(recordSale, async (c) => {
-    const { status, sale } = orThrow(await writer.record(c.req.valid("json")));
+    const outcome = await writer.record(c.req.valid("json"));
+    count(outcome, "single");
+    const { status, sale } = orThrow(outcome);
     return status === 201 ? c.json(toSale(sale), 201) : c.json(toSale(sale), 200);
   });
 
   app.openapi(recordBatch, async (c) => {
     const items = c.req.valid("json").sales;
+    metrics.batchItems.observe(items.length);
     // Each item is validated alone: a bad one gets the 400 it would have had, the rest go ahead.
     const parsed = items.map((item) => newSaleBody.safeParse(item));
     const valid = parsed.flatMap((p, i) => (p.success ? [{ i, sale: p.data as NewSale }] : []));
@@ -61,12 +78,14 @@ export function registerSaleRoutes(app: ServiceApp, db: Database, book: TargetBo
       const item = items[i] as { saleRef?: unknown } | null;
       const saleRef = item && typeof item === "object" && typeof item.saleRef === "string" ? clip(item.saleRef) : null;
       if (!p.success) {
+        metrics.refused.inc({ reason: "validation" });
         const error = validationError(p.error, "json");
         // Field-by-field detail for the first invalid items only, so the answer stays smaller than the request.
         if (detailed++ >= maxDetailedItems) return { saleRef, status: 400, error: error.message };
         return { saleRef, status: 400, error: error.message, errors: error.errors };
       }
       const outcome = outcomeOf.get(i)!;
+      count(outcome, "batch");
       if (outcome.status === 409) return { saleRef, status: 409, error: outcome.error };
       if (outcome.status === 422) return { saleRef, status: 422, error: outcome.error, errors: outcome.errors };
       return { saleRef, status: outcome.status, id: outcome.sale.id };

@@ -6,13 +6,14 @@ import { isDuplicateKey } from "../../db/errors.js";
 import { sales } from "../../db/schema/index.js";
 import type { FieldError } from "../../http/errors.js";
 import { rows, type Tx, writeTransaction } from "../db.js";
+import type { RefusalReason } from "../metrics.js";
 import type { TargetBook } from "../targets/book.js";
 import { recordEvents, saleDeltas } from "../targets/progress.js";
 import type { NewSale } from "./schemas.js";
 
 export type SaleRow = typeof sales.$inferSelect;
 
-export type Refusal = { status: 422; error: string; errors: FieldError[] };
+export type Refusal = { status: 422; error: string; errors: FieldError[]; reason: RefusalReason };
 
 export type Outcome = { status: 201 | 200; sale: SaleRow } | { status: 409; error: string } | Refusal;
 
@@ -79,17 +80,18 @@ export async function refusal(
   agentCode: string,
   productCode: string,
 ): Promise<Refusal | undefined> {
-  const refuse = (field: string, message: string): Refusal => ({
+  const refuse = (reason: RefusalReason, field: string, message: string): Refusal => ({
     status: 422,
     error: message,
     errors: [{ in: "body", field, message }],
+    reason,
   });
-  if (!agent) return refuse("agentCode", `agent ${agentCode} is unknown`);
-  if (agent.status !== "active") return refuse("agentCode", `agent ${agentCode} is inactive`);
+  if (!agent) return refuse("unknown_agent", "agentCode", `agent ${agentCode} is unknown`);
+  if (agent.status !== "active") return refuse("inactive_agent", "agentCode", `agent ${agentCode} is inactive`);
   if (agent.authorised.has(productCode)) return undefined;
   const [product] = await rows<{ n: number }>(tx, sql`SELECT 1 AS n FROM products WHERE product_code = ${productCode}`);
-  if (!product) return refuse("productCode", `product ${productCode} is unknown`);
-  return refuse("productCode", `agent ${agentCode} is not authorised to sell product ${productCode}`);
+  if (!product) return refuse("unknown_product", "productCode", `product ${productCode} is unknown`);
+  return refuse("not_authorised", "productCode", `agent ${agentCode} is not authorised to sell product ${productCode}`);
 }
 
 /** Same sale? The branch counts only when the caller gave one (otherwise it was the agent's). */

@@ -8,15 +8,19 @@ import type { Logger } from "../../runtime/logger.js";
 import type { Worker } from "../../runtime/poller.js";
 import { startPoller } from "../../runtime/poller.js";
 import { rows, writeTransaction } from "../db.js";
+import type { SalesMetrics } from "../metrics.js";
 import { parseMilestones, type Scope, type Target } from "./book.js";
 import type { Period } from "./periods.js";
-import { applyDeltas, type Delta } from "./progress.js";
+import { applyDeltas, type Delta, type RaisedAlert } from "./progress.js";
 
 const batchSize = 1000;
 
-/** One round: returns how many events it folded. Several evaluators (blue, green) share the work. */
-export async function evaluateOnce(db: Database): Promise<number> {
-  return writeTransaction(db, async (tx) => {
+/**
+ * One round: returns how many events it folded, and hands the alerts it raised to `onRaised` once
+ * they are committed. Several evaluators (blue, green) share the work.
+ */
+export async function evaluateOnce(db: Database, onRaised?: (alerts: RaisedAlert[]) => void): Promise<number> {
+  const round = await writeTransaction(db, async (tx) => {
     // SKIP LOCKED: events another evaluator holds, or a sale has not committed yet, wait for a later round.
     const events = await tx
       .select()
@@ -24,7 +28,7 @@ export async function evaluateOnce(db: Database): Promise<number> {
       .orderBy(progressEvents.id)
       .limit(batchSize)
       .for("update", { skipLocked: true });
-    if (events.length === 0) return 0;
+    if (events.length === 0) return { events: 0, raised: [] };
     // Held shared so a target cannot be deleted or changed between reading it and moving its total.
     const found = await rows<{
       id: number;
@@ -62,23 +66,28 @@ export async function evaluateOnce(db: Database): Promise<number> {
           .from(agents)
           .where(inArray(agents.agentCode, agentCodes))
       : [];
-    await applyDeltas(tx, deltas, new Map(names.map((n) => [n.code, `${n.first} ${n.last}`])));
+    const raised = await applyDeltas(tx, deltas, new Map(names.map((n) => [n.code, `${n.first} ${n.last}`])));
     await tx.delete(progressEvents).where(
       inArray(
         progressEvents.id,
         events.map((e) => e.id),
       ),
     );
-    return events.length;
+    return { events: events.length, raised };
   });
+  if (round.raised.length > 0) onRaised?.(round.raised);
+  return round.events;
 }
 
-export function startEvaluator(db: Database, logger: Logger, pollMs: number): Worker {
+export function startEvaluator(db: Database, logger: Logger, pollMs: number, metrics?: SalesMetrics): Worker {
+  const onRaised = (alerts: RaisedAlert[]) => {
+    for (const a of alerts) metrics?.alertsRaised.inc({ type: a.type });
+  };
   return startPoller({
     name: "target evaluator",
     logger,
     intervalMs: pollMs,
     batchSize,
-    round: () => evaluateOnce(db),
+    round: () => evaluateOnce(db, onRaised),
   });
 }

@@ -54,14 +54,27 @@ export async function recordEvents(tx: Tx, deltas: Delta[]): Promise<void> {
 const reached = (achievedCents: bigint, target: Target, milestone: number) =>
   achievedCents * 100n >= toCents(target.amount) * BigInt(milestone);
 
+export interface RaisedAlert {
+  targetId: number;
+  periodStart: string;
+  milestone: number;
+  recipient: string;
+  type: "TARGET_ACHIEVED" | "MILESTONE";
+  message: string;
+}
+
 /**
  * Adds the deltas (in event order) to the running totals and records an alert for every milestone
  * a total crossed upwards. Each total is updated under its row lock, so the crossings of one (target, period) are
  * seen one transaction at a time; the unique key on target_alerts makes a re-crossing after a
- * correction a no-op. Returns how many alerts were raised.
+ * correction a no-op. Returns the alerts raised (not those raised before).
  */
-export async function applyDeltas(tx: Tx, deltas: Delta[], agentNames: ReadonlyMap<string, string>): Promise<number> {
-  if (deltas.length === 0) return 0;
+export async function applyDeltas(
+  tx: Tx,
+  deltas: Delta[],
+  agentNames: ReadonlyMap<string, string>,
+): Promise<RaisedAlert[]> {
+  if (deltas.length === 0) return [];
   const changes = mergeDeltas(deltas);
   if (changes.length > 0) {
     await tx.execute(sql`
@@ -83,7 +96,7 @@ export async function applyDeltas(tx: Tx, deltas: Delta[], agentNames: ReadonlyM
   );
   const totalOf = new Map(totals.map((t) => [`${t.target_id}|${t.period_start}`, toCents(t.achieved)]));
 
-  const alerts = touched.flatMap(({ target, periodStart }) => {
+  const alerts = touched.flatMap(({ target, periodStart }): RaisedAlert[] => {
     const key = `${target.id}|${periodStart}`;
     const mine = deltas.filter((e) => e.target.id === target.id && e.periodStart === periodStart);
     const before = (totalOf.get(key) ?? 0n) - mine.reduce((sum, e) => sum + e.cents, 0n);
@@ -112,14 +125,28 @@ export async function applyDeltas(tx: Tx, deltas: Delta[], agentNames: ReadonlyM
         ),
       }));
   });
-  if (alerts.length === 0) return 0;
-  const [result] = await tx.execute(sql`
+  if (alerts.length === 0) return [];
+  // Which of them were raised before (a re-crossing after a correction); the progress row locks
+  // taken above keep another evaluator from raising them meanwhile.
+  const earlier = await rows<{ target_id: number; period_start: string; milestone: number }>(
+    tx,
+    sql`SELECT target_id, period_start, milestone FROM target_alerts WHERE ${sql.join(
+      alerts.map(
+        (a) => sql`(target_id = ${a.targetId} AND period_start = ${a.periodStart} AND milestone = ${a.milestone})`,
+      ),
+      sql` OR `,
+    )}`,
+  );
+  const seen = new Set(earlier.map((e) => `${e.target_id}|${e.period_start}|${e.milestone}`));
+  const raised = alerts.filter((a) => !seen.has(`${a.targetId}|${a.periodStart}|${a.milestone}`));
+  if (raised.length === 0) return [];
+  await tx.execute(sql`
     INSERT IGNORE INTO target_alerts (target_id, period_start, milestone, recipient, type, message)
     VALUES ${sql.join(
-      alerts.map(
+      raised.map(
         (a) => sql`(${a.targetId}, ${a.periodStart}, ${a.milestone}, ${a.recipient}, ${a.type}, ${a.message})`,
       ),
       sql`, `,
     )}`);
-  return (result as unknown as { affectedRows: number }).affectedRows;
+  return raised;
 }
