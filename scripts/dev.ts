@@ -100,7 +100,7 @@ async function stopAll(exitCode: number): Promise<void> {
   process.exit(exitCode);
 }
 
-// --- The aggregator on a schedule (an hourly CronJob in the cluster) -------------------------------
+// --- The aggregator on a schedule (a CronJob every 5 minutes in the cluster) ----------------------
 /** By default a second database on the same server as DATABASE_URL. */
 const WAREHOUSE_URL =
   process.env.WAREHOUSE_URL ?? Object.assign(new URL(DATABASE_URL), { pathname: "/moon_warehouse" }).toString();

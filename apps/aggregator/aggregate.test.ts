@@ -48,6 +48,7 @@ describe.each(["mysql", "postgres", "redshift"] as const)("aggregator into a %s 
 
   const expected = () => ({
     facts: scenario.expectedFacts(),
+    notificationFacts: scenario.expectedNotificationFacts(),
     teams: scenario.expectedTeams(),
     branches: scenario.expectedBranches(),
     products: scenario.expectedProducts(),
@@ -76,11 +77,13 @@ describe.each(["mysql", "postgres", "redshift"] as const)("aggregator into a %s 
     // History: two hours old, then a last batch an hour old.
     await scenario.addSales(1500, "2024-01-01", "2024-03-31", ago(7200));
     await scenario.addSales(6, recentDays[0]!, recentDays[2]!, ago(3600));
-    await scenario.addNotifications(300);
+    await scenario.addNotifications(300, { firstDay: "2024-01-01", lastDay: "2024-03-31" });
+    await scenario.addNotifications(20);
 
     const summary = await run();
 
     expect(summary).toMatchObject({ outcome: "loaded", mode: "full", salesAggregated: 1506 });
+    expect(summary.notificationDaysRecomputed).toBe(new Set(scenario.notifications.map((n) => n.createdDate)).size);
     const days = new Set([...scenario.sales.values()].map((s) => s.saleDate));
     expect(summary.daysRecomputed).toBe(days.size);
     const latest = await readLatest(reader);
@@ -126,13 +129,26 @@ describe.each(["mysql", "postgres", "redshift"] as const)("aggregator into a %s 
     const lateStamp = sqlTimestamp(new Date(parseSqlTimestamp(watermark).getTime() - 2_000));
     for (const s of await scenario.addSales(1, "2024-01-05", "2024-01-05", lateStamp)) touched.add(s.saleDate);
     // The last batch of the first run, an hour old, is behind the watermark and the overlap: not re-read.
+    const statusBefore = new Map(scenario.notifications.map((n) => [n.id, n.status]));
     await scenario.addNotifications(50);
     await scenario.deliverPending(20);
+    // Old days' notifications: one set by hand to another status, one deleted (no trace but its absence).
+    const oldNotes = scenario.notifications.filter((n) => n.createdDate < "2024-02-01");
+    const changed = oldNotes.find((n) => n.status === "FAILED")!;
+    const deleted = oldNotes.find((n) => n.createdDate !== changed.createdDate)!;
+    await scenario.setNotificationStatus(changed.id, "PENDING");
+    await scenario.deleteNotification(deleted.id);
+    const notificationDays = new Set([
+      deleted.createdDate,
+      ...scenario.notifications.filter((n) => statusBefore.get(n.id) !== n.status).map((n) => n.createdDate),
+    ]);
 
     const summary = await run();
 
     expect(summary).toMatchObject({ outcome: "loaded", mode: "incremental" });
     expect(summary.daysRecomputed).toBe(touched.size);
+    // Days of new, delivered, re-set and deleted notifications, and no other.
+    expect(summary.notificationDaysRecomputed).toBe(notificationDays.size);
     const latest = await readLatest(reader);
     expect(latest).toEqual(expected());
     expect(latest.facts.some((f) => f[0] === emptied)).toBe(false);

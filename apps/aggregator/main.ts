@@ -1,5 +1,5 @@
 // `main aggregator` (`npm run aggregate [-- --full]`): one run, one log line, exit 0 or non-zero with
-// the reason. The CronJob runs it hourly with concurrencyPolicy Forbid; the run lock guards the rest.
+// the reason. The CronJob runs it every 5 minutes with concurrencyPolicy Forbid; the run lock guards the rest.
 import { loadEnv } from "../runtime/env.js";
 import { createLogger } from "../runtime/logger.js";
 import { aggregatorEnv } from "./env.js";

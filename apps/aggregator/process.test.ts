@@ -130,6 +130,7 @@ describe.each(["mysql", "postgres"] as const)("a run killed mid-load (%s warehou
       expect(typeof line[field]).toBe("number");
     expect(await readLatest(reader)).toEqual({
       facts: scenario.expectedFacts(),
+      notificationFacts: scenario.expectedNotificationFacts(),
       teams: scenario.expectedTeams(),
       branches: scenario.expectedBranches(),
       products: scenario.expectedProducts(),

@@ -2,6 +2,7 @@
 // a KPI snapshot and record the run, all in one warehouse transaction. A run that dies at any point
 // leaves the warehouse as the last committed run left it.
 import { replaceFacts } from "./facts.js";
+import { replaceNotificationFacts } from "./notification-facts.js";
 import { appendSnapshot } from "./snapshot.js";
 import { openSourceSnapshot, type SourceSnapshot } from "./source.js";
 import { ensureWarehouseSchema, runsTable } from "./warehouse/ddl.js";
@@ -30,6 +31,8 @@ export interface RunSummary {
   snapshotAt?: string;
   watermark?: string | null;
   daysRecomputed: number;
+  /** Days of fact_daily_notifications replaced. */
+  notificationDaysRecomputed: number;
   rowsRead: number;
   rowsWritten: number;
   salesAggregated: number;
@@ -51,6 +54,7 @@ export async function aggregate(o: AggregateOptions): Promise<RunSummary> {
       return {
         outcome: "skipped",
         daysRecomputed: 0,
+        notificationDaysRecomputed: 0,
         rowsRead: 0,
         rowsWritten: 0,
         salesAggregated: 0,
@@ -72,6 +76,8 @@ export async function aggregate(o: AggregateOptions): Promise<RunSummary> {
     const mode = o.full || !last ? "full" : "incremental";
     const days = mode === "full" ? undefined : await source.touchedDays(last!.watermark, o.overlapSeconds);
     const facts = await replaceFacts(wh, source, days, o.batchRows);
+    const since = mode === "full" ? null : last!.watermark;
+    const notes = await replaceNotificationFacts(wh, source, since, o.overlapSeconds, o.batchRows);
     const kpis = await appendSnapshot(wh, source, snapshotAt, o.batchRows);
 
     const summary: RunSummary = {
@@ -80,8 +86,9 @@ export async function aggregate(o: AggregateOptions): Promise<RunSummary> {
       snapshotAt,
       watermark,
       daysRecomputed: facts.daysRecomputed,
-      rowsRead: facts.rowsRead + kpis.rowsRead,
-      rowsWritten: facts.rowsWritten + kpis.rowsWritten,
+      notificationDaysRecomputed: notes.daysRecomputed,
+      rowsRead: facts.rowsRead + notes.rowsRead + kpis.rowsRead,
+      rowsWritten: facts.rowsWritten + notes.rowsWritten + kpis.rowsWritten,
       salesAggregated: facts.salesAggregated,
       durationMs: 0,
     };

@@ -17,6 +17,15 @@ export const factColumns = [
   "sale_count",
 ] as const;
 
+/** fact_daily_notifications columns, in the order dailyNotifications yields them. */
+export const notificationFactColumns = [
+  "created_date",
+  "recipient",
+  "status",
+  "channel",
+  "notification_count",
+] as const;
+
 export interface Product {
   productCode: string;
   name: string;
@@ -38,12 +47,24 @@ export interface SourceSnapshot {
   agentNotifications(): Promise<unknown[][]>;
   /** [status, notification_count] for every status, zero included. */
   notificationStatus(): Promise<unknown[][]>;
+  /**
+   * Days (of `created_at`, UTC) holding a notification written after `since` minus `overlapSeconds`:
+   * created, retried, delivered, given up or set by hand all stamp `updated_at`.
+   */
+  notificationDaysChanged(since: string, overlapSeconds: number): Promise<string[]>;
+  /** Notifications per day of `created_at`: a day whose count fell lost a deleted notification. */
+  notificationDayCounts(): Promise<Map<string, number>>;
+  /** fact_daily_notifications rows for `days`, or for all days. */
+  dailyNotifications(days?: readonly string[]): Promise<unknown[][]>;
   /** Ends the snapshot; `abort` drops the connection instead, for when a read may still be streaming. */
   close(options?: { abort?: boolean }): Promise<void>;
 }
 
 const dailyFactsSql = `SELECT sale_date, branch, team, agent_code, product_code, SUM(amount), COUNT(*) FROM sales`;
 const dailyFactsGroup = `GROUP BY sale_date, branch, team, agent_code, product_code`;
+const createdDay = "DATE_FORMAT(created_at, '%Y-%m-%d')";
+const dailyNotificationsSql = `SELECT ${createdDay}, recipient, status, channel, COUNT(*) FROM notifications`;
+const dailyNotificationsGroup = `GROUP BY ${createdDay}, recipient, status, channel`;
 
 export async function openSourceSnapshot(url: string, options: { caCert?: string } = {}): Promise<SourceSnapshot> {
   const handle: DbHandle = connect(url, { poolSize: 1, caCert: options.caCert });
@@ -105,6 +126,28 @@ export async function openSourceSnapshot(url: string, options: { caCert?: string
         (await rows("SELECT status, COUNT(*) FROM notifications GROUP BY status")).map(([s, n]) => [s, n]),
       );
       return notificationStatuses.map((status) => [status, counts.get(status) ?? 0]);
+    },
+    async notificationDaysChanged(since, overlapSeconds) {
+      const result = await rows(
+        `SELECT DISTINCT ${createdDay} FROM notifications WHERE updated_at > CAST(? AS DATETIME(6)) - INTERVAL ? SECOND`,
+        [since, overlapSeconds],
+      );
+      return result.map(([day]) => day as string).sort();
+    },
+    async notificationDayCounts() {
+      const result = await rows(`SELECT ${createdDay}, COUNT(*) FROM notifications GROUP BY ${createdDay}`);
+      return new Map(result.map(([day, n]) => [day as string, Number(n)]));
+    },
+    dailyNotifications(days) {
+      if (!days) return rows(`${dailyNotificationsSql} ${dailyNotificationsGroup}`);
+      // Ranges on created_at, so each day is a range on its index rather than a scan of DATE(created_at).
+      const ranges = days.map(
+        () => "(created_at >= CAST(? AS DATETIME) AND created_at < CAST(? AS DATETIME) + INTERVAL 1 DAY)",
+      );
+      return rows(
+        `${dailyNotificationsSql} WHERE ${ranges.join(" OR ")} ${dailyNotificationsGroup}`,
+        days.flatMap((d) => [d, d]),
+      );
     },
     async close({ abort = false } = {}) {
       if (abort) c.destroy();

@@ -14,7 +14,7 @@ export interface AggregatorArgs {
   foundation: Foundation;
 }
 
-/** The hourly KPI batch: one CronJob, never two runs at once, following the active colour. */
+/** The KPI batch (every 5 minutes by default): one CronJob, never two runs at once, following the active colour. */
 export class Aggregator extends pulumi.ComponentResource {
   readonly cronJob: k8s.batch.v1.CronJob;
 

@@ -16,8 +16,12 @@ export interface Sale {
 }
 
 export interface Notification {
+  id: number;
   recipient: string;
   status: "PENDING" | "SENT" | "FAILED";
+  channel: "log" | "webhook" | "email";
+  /** UTC day of created_at. */
+  createdDate: string;
 }
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
@@ -167,23 +171,71 @@ export class Scenario {
     this.sales.delete(id);
   }
 
-  /** Notifications to agents, to non-agent recipients (teams, an unknown code) and in every status. */
-  async addNotifications(count: number) {
+  /**
+   * Notifications to agents, to non-agent recipients (teams, an unknown code), in every status and
+   * channel; created now, or at random instants of the UTC days [firstDay, lastDay] (written then too).
+   */
+  async addNotifications(count: number, days?: { firstDay: string; lastDay: string }) {
     const recipients = [...demoAgents.slice(0, 9).map((a) => a.agentCode), "team:Alpha", "branch:Kandy", "AGT999"];
-    const fresh = Array.from({ length: count }, () => ({
-      recipient: this.rnd.pick(recipients),
-      status: this.rnd.pick(["PENDING", "SENT", "SENT", "FAILED"] as const),
-    }));
-    await this.handle.pool.query("INSERT INTO notifications (recipient, type, message, status) VALUES ?", [
-      fresh.map((n) => [n.recipient, "MILESTONE", "test", n.status]),
-    ]);
-    this.notifications.push(...fresh);
+    const span = days ? Math.round((Date.parse(days.lastDay) - Date.parse(days.firstDay)) / 86_400_000) : 0;
+    const fresh = Array.from({ length: count }, () => {
+      const createdAt = days
+        ? `${addDays(days.firstDay, this.rnd.int(0, span))} ${String(this.rnd.int(0, 23)).padStart(2, "0")}:${String(this.rnd.int(0, 59)).padStart(2, "0")}:00.000`
+        : null;
+      return {
+        recipient: this.rnd.pick(recipients),
+        status: this.rnd.pick(["PENDING", "SENT", "SENT", "FAILED"] as const),
+        channel: this.rnd.pick(["log", "log", "webhook", "email"] as const),
+        createdAt,
+      };
+    });
+    const c = await this.handle.pool.getConnection();
+    try {
+      await c.query("SET time_zone = '+00:00'");
+      const [result] = await c.query(
+        "INSERT INTO notifications (recipient, type, channel, message, status, created_at, updated_at) VALUES ?",
+        [
+          fresh.map((n) => [
+            n.recipient,
+            "MILESTONE",
+            n.channel,
+            "test",
+            n.status,
+            n.createdAt ?? new Date(),
+            n.createdAt ?? new Date(),
+          ]),
+        ],
+      );
+      const [[clock]] = (await c.query("SELECT DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m-%d') AS today")) as unknown as [
+        [{ today: string }],
+      ];
+      const firstId = (result as { insertId: number }).insertId;
+      fresh.forEach(({ createdAt, ...n }, i) =>
+        this.notifications.push({ ...n, id: firstId + i, createdDate: createdAt?.slice(0, 10) ?? clock.today }),
+      );
+    } finally {
+      c.release();
+    }
   }
 
-  /** Delivery moves PENDING notifications to SENT. */
+  /** What PATCH /notifications/:id does (any status, updated_at stamped). */
+  async setNotificationStatus(id: number, status: Notification["status"]) {
+    await this.handle.pool.query("UPDATE notifications SET status = ?, updated_at = NOW(3) WHERE id = ?", [status, id]);
+    this.notifications.find((n) => n.id === id)!.status = status;
+  }
+
+  async deleteNotification(id: number) {
+    await this.handle.pool.query("DELETE FROM notifications WHERE id = ?", [id]);
+    this.notifications.splice(
+      this.notifications.findIndex((n) => n.id === id),
+      1,
+    );
+  }
+
+  /** Delivery moves PENDING notifications to SENT, as the worker does (updated_at stamped). */
   async deliverPending(limit: number) {
     const [result] = await this.handle.pool.query(
-      "UPDATE notifications SET status = 'SENT', sent_at = NOW(3) WHERE status = 'PENDING' ORDER BY id LIMIT ?",
+      "UPDATE notifications SET status = 'SENT', sent_at = NOW(3), updated_at = NOW(3) WHERE status = 'PENDING' ORDER BY id LIMIT ?",
       [limit],
     );
     let left = (result as { affectedRows: number }).affectedRows;
@@ -247,6 +299,15 @@ export class Scenario {
         .filter((a) => counts.has(a.agentCode))
         .map((a) => [a.agentCode, `${a.firstName} ${a.lastName}`, String(counts.get(a.agentCode))]),
     );
+  }
+
+  expectedNotificationFacts(): string[][] {
+    const counts = new Map<string, number>();
+    for (const n of this.notifications) {
+      const key = [n.createdDate, n.recipient, n.status, n.channel].join("|");
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return sorted([...counts].map(([key, n]) => [...key.split("|"), String(n)]));
   }
 
   expectedNotificationStatus(): string[][] {

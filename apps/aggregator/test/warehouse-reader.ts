@@ -51,6 +51,9 @@ export async function readLatest(r: WarehouseReader) {
     facts: await q(
       "SELECT sale_date, branch, team, agent_code, product_code, total_amount, sale_count FROM fact_daily_sales",
     ),
+    notificationFacts: await q(
+      "SELECT created_date, recipient, status, channel, notification_count FROM fact_daily_notifications",
+    ),
     teams: await q(`SELECT team, total_sales, sale_count FROM kpi_team_performance WHERE snapshot_at = ${latest}`),
     branches: await q(
       `SELECT branch, total_sales, sale_count FROM kpi_branch_performance WHERE snapshot_at = ${latest}`,

@@ -24,6 +24,15 @@ export function warehouseDdl(d: Dialect): string[] {
       "sale_count BIGINT NOT NULL",
       "PRIMARY KEY (sale_date, branch, team, agent_code, product_code)",
     ]),
+    // Notifications by the UTC day they were raised, with their status as of the run.
+    table("fact_daily_notifications", [
+      "created_date DATE NOT NULL",
+      `recipient ${v(128)} NOT NULL`,
+      `status ${v(16)} NOT NULL`,
+      `channel ${v(16)} NOT NULL`,
+      "notification_count BIGINT NOT NULL",
+      "PRIMARY KEY (created_date, recipient, status, channel)",
+    ]),
     table("kpi_team_performance", [
       `snapshot_at ${ts} NOT NULL`,
       `team ${v(64)} NOT NULL`,

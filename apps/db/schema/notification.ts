@@ -32,5 +32,7 @@ export const notifications = mysqlTable(
     index("notifications_created_idx").on(t.createdAt),
     index("notifications_lease_idx").on(t.leaseToken),
     index("notifications_type_idx").on(t.type, t.id),
+    // The aggregator finds the days whose notifications changed since its last run.
+    index("notifications_updated_idx").on(t.updatedAt),
   ],
 );
