@@ -210,9 +210,8 @@ export class Scenario {
         [{ today: string }],
       ];
       const firstId = (result as { insertId: number }).insertId;
-      fresh.forEach(({ createdAt, ...n }, i) =>
-        this.notifications.push({ ...n, id: firstId + i, createdDate: createdAt?.slice(0, 10) ?? clock.today }),
-      );
+      for (const [i, { createdAt, ...n }] of fresh.entries())
+        this.notifications.push({ ...n, id: firstId + i, createdDate: createdAt?.slice(0, 10) ?? clock.today });
     } finally {
       c.release();
     }
