@@ -14,6 +14,7 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/copy-migrations.mjs scripts/
+COPY contract contract
 COPY apps apps
 RUN npm run build
 
@@ -37,6 +38,7 @@ ENV NODE_ENV=production \
 # package.json's "type": "module" is what makes node load dist/**/*.js as ES modules.
 COPY package.json ./
 COPY --from=production-deps /app/node_modules node_modules
+COPY --from=build /app/dist/contract dist/contract
 COPY --from=build /app/dist/apps dist/apps
 USER 10001:10001
 ENTRYPOINT ["node", "/app/dist/apps/main.js"]

@@ -1,14 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import {
+  activeColourKey,
+  type Colour,
+  colours,
+  defaultColour,
+  logLevels,
+  notificationKeyOf as notificationKeyIn,
+  otherColour,
+  readApiKeys,
+  type ServiceName,
+} from "../contract/index.js";
 
 /** Pulumi project name: every key below is `moon-agent-tracker:<key>` in `Pulumi.<stack>.yaml`. */
 export const project = "moon-agent-tracker";
-
-export const colours = ["blue", "green"] as const;
-export type Colour = (typeof colours)[number];
-
-export const serviceNames = ["agent", "sales", "notification"] as const;
-export type ServiceName = (typeof serviceNames)[number];
 
 /** Keys whose values are secrets: read with `requireSecret`/`getSecret`, never printed. */
 export const secretKeys = ["apiKeys", "notifyWebhookUrl", "smtpUrl"] as const;
@@ -60,24 +65,10 @@ const apiKeys = z
   .string()
   .min(1, "is required")
   .superRefine((value, ctx) => {
-    // Mirrors the services' own check (apps/http/auth.ts) so a bad key fails the deploy, not the pods.
-    const entries = value
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean);
-    if (entries.length === 0) ctx.addIssue({ code: "custom", message: "must hold at least one role:key entry" });
-    entries.forEach((entry, i) => {
-      const [role, key] = [entry.slice(0, entry.indexOf(":")), entry.slice(entry.indexOf(":") + 1)];
-      if (!["admin", "integration", "viewer"].includes(role)) {
-        ctx.addIssue({
-          code: "custom",
-          message: `entry ${i + 1} must be role:key with role admin, integration or viewer`,
-        });
-      } else if (key.length < 16) {
-        ctx.addIssue({ code: "custom", message: `entry ${i + 1} (${role}) has a key shorter than 16 characters` });
-      }
-    });
-    if (entries.length > 0 && !entries.some((e) => e.startsWith("integration:") || e.startsWith("admin:"))) {
+    // The services' own grammar (contract), so a bad key fails the deploy, not the pods.
+    const { entries, problems } = readApiKeys(value);
+    for (const message of problems) ctx.addIssue({ code: "custom", message });
+    if (entries.length > 0 && notificationKeyIn(value) === undefined) {
       ctx.addIssue({
         code: "custom",
         message: "must hold an integration or admin key: sales hands alerts to the notification service with it",
@@ -87,9 +78,7 @@ const apiKeys = z
 
 /** The key sales presents to the notification service: the first integration key, else the first admin key. */
 export function notificationKeyOf(apiKeys: string): string {
-  const entries = apiKeys.split(",").map((s) => s.trim());
-  const pick = (role: string) => entries.find((e) => e.startsWith(`${role}:`))?.slice(role.length + 1);
-  const key = pick("integration") ?? pick("admin");
+  const key = notificationKeyIn(apiKeys);
   if (!key) throw new Error("apiKeys holds no integration or admin key");
   return key;
 }
@@ -289,10 +278,10 @@ const doks = z.strictObject({
 
 const schema = z.strictObject({
   target: z.enum(["local", "eks", "doks"]),
-  activeColor: z.enum(colours).default("blue"),
+  [activeColourKey]: z.enum(colours).default(defaultColour),
   images: z.strictObject({ blue: imageRef, green: imageRef }),
   namespace: dnsLabel.default("moon"),
-  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+  logLevel: z.enum(logLevels).default("info"),
   services: z
     .strictObject({ agent: service.prefault({}), sales: service.prefault({}), notification: service.prefault({}) })
     .prefault({}),
@@ -349,6 +338,8 @@ export type DoksSettings = z.infer<typeof doks>;
 /** What a cloud stack gets when its section is left out of the stack file. */
 export const eksDefaults: EksSettings = eks.parse({});
 export const doksDefaults: DoksSettings = doks.parse({});
+/** What the local stack gets when its section is left out. */
+export const localDefaults: LocalSettings = local.parse({});
 
 /** Raw values of this project's keys; structured values arrive as JSON text. */
 function rawConfig(): Record<string, unknown> {
@@ -379,7 +370,7 @@ export function loadConfig(): StackConfig {
   const cfg = new pulumi.Config(project);
   return {
     ...settings,
-    idleColor: settings.activeColor === "blue" ? "green" : "blue",
+    idleColor: otherColour(settings.activeColor),
     apiKeys: cfg.requireSecret("apiKeys"),
     notifyWebhookUrl: settings.notifyWebhookUrl === undefined ? undefined : cfg.requireSecret("notifyWebhookUrl"),
     smtpUrl: settings.smtpUrl === undefined ? undefined : cfg.requireSecret("smtpUrl"),

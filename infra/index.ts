@@ -1,6 +1,7 @@
 // The Pulumi program: config -> platform -> workloads -> outputs.
 import type * as pulumi from "@pulumi/pulumi";
-import { colours, loadConfig, type StackConfig } from "./config.js";
+import { activeColourKey, colours, idleColourOutput } from "../contract/index.js";
+import { loadConfig, type StackConfig } from "./config.js";
 import { Aggregator } from "./k8s/aggregator.js";
 import { appService, appServices } from "./k8s/apps.js";
 import { ColourService, serviceName } from "./k8s/colour-service.js";
@@ -118,8 +119,8 @@ export default async function program(): Promise<Record<string, pulumi.Input<unk
   );
 
   return {
-    activeColor: cfg.activeColor,
-    idleColor: cfg.idleColor,
+    [activeColourKey]: cfg.activeColor,
+    [idleColourOutput]: cfg.idleColor,
     url: gateway.url,
     urlHint: gateway.urlHint,
     images: cfg.images,

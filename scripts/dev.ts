@@ -5,9 +5,10 @@ import { connect } from "../apps/db/client.js";
 import { runMigrations } from "../apps/db/migrate.js";
 import { seedAgentData } from "../apps/db/seed.js";
 import { seedSalesData } from "../apps/sales/demo.js";
+import { defaultColour, localDatabaseUrl, notificationKeyOf, servicePort } from "../contract/index.js";
 import { createMysqlDatabase, ensureDatabaseServers } from "./local-db.js";
 
-const DATABASE_URL = process.env.DATABASE_URL ?? "mysql://root@127.0.0.1:3306/moon";
+const DATABASE_URL = process.env.DATABASE_URL ?? localDatabaseUrl;
 /** Fixed development keys so the README's curl examples work; never used outside `npm run dev`. */
 const devKeys = {
   admin: "dev-admin-key-0000000000",
@@ -27,22 +28,20 @@ interface DevProgram {
 }
 
 /** The key sales uses to hand alerts to the notification service: an integration (or admin) key. */
-const notificationKey =
-  process.env.NOTIFICATION_API_KEY ??
-  API_KEYS.split(",")
-    .map((e) => e.trim().split(":"))
-    .find(([role]) => role === "integration" || role === "admin")?.[1] ??
-  "";
+const notificationKey = process.env.NOTIFICATION_API_KEY ?? notificationKeyOf(API_KEYS) ?? "";
 
 /** What `npm run dev` runs. Services listen on their contract ports. */
 const programs: DevProgram[] = [
-  { name: "agent", port: 8000 },
+  { name: "agent", port: servicePort("agent") },
   {
     name: "sales",
-    port: 8001,
-    env: { NOTIFICATION_URL: "http://127.0.0.1:8002", NOTIFICATION_API_KEY: notificationKey },
+    port: servicePort("sales"),
+    env: {
+      NOTIFICATION_URL: `http://127.0.0.1:${servicePort("notification")}`,
+      NOTIFICATION_API_KEY: notificationKey,
+    },
   },
-  { name: "notification", port: 8002 },
+  { name: "notification", port: servicePort("notification") },
 ];
 
 /** Demo data loaders, each idempotent (run on every start, load once). */
@@ -67,7 +66,7 @@ function start(program: DevProgram): ChildProcess {
       ...process.env,
       DATABASE_URL,
       API_KEYS,
-      COLOUR: process.env.COLOUR ?? "blue",
+      COLOUR: process.env.COLOUR ?? defaultColour,
       VERSION: process.env.VERSION ?? "dev",
       ...(program.port ? { PORT: String(program.port) } : {}),
       ...program.env,
@@ -149,7 +148,7 @@ console.log(
     `  database      ${DATABASE_URL.replace(/\/\/[^@]*@/, "//")}`,
     `  admin key     ${key}`,
     process.env.API_KEYS ? "" : `  viewer key    ${devKeys.viewer}\n  integration   ${devKeys.integration}`,
-    `  try: curl -H "Authorization: Bearer ${process.env.API_KEYS ? "<key>" : devKeys.admin}" http://127.0.0.1:8000/agents`,
+    `  try: curl -H "Authorization: Bearer ${process.env.API_KEYS ? "<key>" : devKeys.admin}" http://127.0.0.1:${servicePort("agent")}/agents`,
     "Ctrl-C stops everything.",
     "",
   ].join("\n"),

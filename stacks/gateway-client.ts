@@ -1,5 +1,5 @@
 // Requests to the services through the gateway, optionally pinned to one colour.
-import type { Colour } from "./colours.js";
+import type { Colour } from "../contract/index.js";
 
 export interface GatewayTarget {
   /** Gateway base URL, the stack's `url` output. */

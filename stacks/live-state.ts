@@ -4,7 +4,7 @@
 // from the committed Pulumi.<stack>.yaml, whose activeColor and images are whatever was committed last,
 // not what the previous release set. Before the first deployment there are no outputs, so the config
 // is all there is.
-import { type Colour, colours, isColour, otherColour } from "./colours.js";
+import { activeColourKey, type Colour, colours, isColour, otherColour } from "../contract/index.js";
 import type { StackOps } from "./stack-ops.js";
 
 export interface LiveState {
@@ -22,8 +22,8 @@ export interface LiveState {
 
 export async function readLiveState(stack: StackOps): Promise<LiveState> {
   const outputs = await stack.outputs();
-  if (outputs.activeColor !== undefined) {
-    const active = colourOrThrow(outputs.activeColor, "stack output activeColor");
+  if (outputs[activeColourKey] !== undefined) {
+    const active = colourOrThrow(outputs[activeColourKey], `stack output ${activeColourKey}`);
     return {
       active,
       idle: otherColour(active),
@@ -34,7 +34,7 @@ export async function readLiveState(stack: StackOps): Promise<LiveState> {
       deployed: true,
     };
   }
-  const active = colourOrThrow(await stack.getConfig("activeColor"), "config activeColor");
+  const active = colourOrThrow(await stack.getConfig(activeColourKey), `config ${activeColourKey}`);
   const images: Partial<Record<Colour, string>> = {};
   for (const colour of colours) {
     const image = await stack.getConfig(`images.${colour}`);
@@ -48,7 +48,7 @@ export async function readLiveState(stack: StackOps): Promise<LiveState> {
  * change (and a stale committed activeColor cannot move traffic by accident).
  */
 export async function pinLiveConfig(stack: StackOps, live: LiveState): Promise<void> {
-  await stack.setConfig("activeColor", live.active);
+  await stack.setConfig(activeColourKey, live.active);
   for (const colour of colours) {
     const image = live.images[colour];
     if (image) await stack.setConfig(`images.${colour}`, image);

@@ -5,7 +5,7 @@
 // colour when its name — the last `::` segment of its URN — carries that colour as a hyphen-separated
 // word: `agent-green`, `migrate-green`, `agent-green-hpa`. Everything else (routes, the gateway, the
 // database, providers, the other colour) is shared or live, and replacing it would drop traffic or data.
-import type { Colour } from "./colours.js";
+import type { Colour } from "../contract/index.js";
 import type { PlannedStep, Preview } from "./stack-ops.js";
 
 const destructiveOps = new Set([

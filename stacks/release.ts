@@ -1,6 +1,6 @@
 // `release`: deploy an image to the idle colour, test it where it will run, then move traffic to it.
 
-import type { Colour } from "./colours.js";
+import type { Colour } from "../contract/index.js";
 import { confirmOrStop, type FlowContext, runFlow } from "./flow-context.js";
 import { describeLive, gatewayUrl, pinLiveConfig, readLiveState } from "./live-state.js";
 import { describeSummary, forbiddenSteps, resourceName } from "./preview-guard.js";

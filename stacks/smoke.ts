@@ -1,6 +1,6 @@
 // Smoke tests a colour through the real gateway: API reads for every service, a marked record written,
 // read back and removed, and the x-moon-colour response header proving which colour answered.
-import type { Colour } from "./colours.js";
+import type { Colour } from "../contract/index.js";
 import { callGateway, type GatewayResponse, type GatewayTarget } from "./gateway-client.js";
 import type { StepLog } from "./step-log.js";
 

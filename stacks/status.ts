@@ -1,5 +1,5 @@
 // `status`: which colour is live, what each colour runs, and whether a release holds the stack.
-import { type Colour, colours } from "./colours.js";
+import { activeColourKey, type Colour, colours } from "../contract/index.js";
 import { readLiveState } from "./live-state.js";
 import { lockHolder } from "./release-lock.js";
 import type { StackOps } from "./stack-ops.js";
@@ -23,9 +23,9 @@ export async function readStatus(stack: StackOps): Promise<StackStatus> {
   const live = await readLiveState(stack);
   const configDrift: string[] = [];
   if (live.deployed) {
-    const configured = await stack.getConfig("activeColor");
+    const configured = await stack.getConfig(activeColourKey);
     if (configured !== live.active)
-      configDrift.push(`activeColor is ${configured ?? "unset"} (deployed: ${live.active})`);
+      configDrift.push(`${activeColourKey} is ${configured ?? "unset"} (deployed: ${live.active})`);
     for (const colour of colours) {
       const image = await stack.getConfig(`images.${colour}`);
       if (image !== live.images[colour]) {

@@ -1,5 +1,5 @@
 // Moving live traffic between colours: a config change and an `up`, which changes routing only.
-import type { Colour } from "./colours.js";
+import { activeColourKey, type Colour } from "../contract/index.js";
 import type { FlowContext, Outcome } from "./flow-context.js";
 import { describeSummary, forbiddenSteps, resourceName } from "./preview-guard.js";
 import { runSmokeChecks, waitForColour } from "./smoke.js";
@@ -7,7 +7,7 @@ import { StackBusyError } from "./stack-ops.js";
 
 /** Sets activeColor and deploys it, showing the engine's progress. */
 export async function moveTraffic(ctx: FlowContext, to: Colour): Promise<void> {
-  await ctx.stack.setConfig("activeColor", to);
+  await ctx.stack.setConfig(activeColourKey, to);
   await ctx.stack.up((line) => ctx.log.detail(line));
 }
 
@@ -16,7 +16,7 @@ export async function moveTraffic(ctx: FlowContext, to: Colour): Promise<void> {
  * replace or delete anything at all, the program changed under us, so refuse.
  */
 async function previewFlip(ctx: FlowContext, to: Colour): Promise<void> {
-  await ctx.stack.setConfig("activeColor", to);
+  await ctx.stack.setConfig(activeColourKey, to);
   const preview = await ctx.stack.preview();
   const forbidden = forbiddenSteps(preview, null);
   if (forbidden.length > 0) {
@@ -60,7 +60,7 @@ export async function cutOver(
   } catch (err) {
     // Traffic moved only if the flip's `up` ran; Pulumi's lock refusing it means it never started.
     if (flipDeploying && !(err instanceof StackBusyError)) await rollBackAfterFailure(ctx, url, from, outcome);
-    else await ctx.stack.setConfig("activeColor", from);
+    else await ctx.stack.setConfig(activeColourKey, from);
     throw err;
   }
   outcome.text = `${to} is live; ${from} is idle and ready for a rollback.`;

@@ -4,10 +4,11 @@ import mysql from "mysql2/promise";
 import pg from "pg";
 import { connect, type DbHandle } from "../apps/db/client.js";
 import { runMigrations } from "../apps/db/migrate.js";
+import { localMysqlServer, localPostgresServer } from "../contract/index.js";
 
 /** Server-level URL (no database) with rights to create and drop databases. */
-export const adminMysqlUrl = () => process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
-export const adminPgUrl = () => process.env.TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const adminMysqlUrl = () => process.env.TEST_MYSQL_URL ?? localMysqlServer;
+export const adminPgUrl = () => process.env.TEST_PG_URL ?? localPostgresServer;
 
 const uniqueName = (prefix: string) => `${prefix}_${process.pid}_${randomBytes(4).toString("hex")}`;
 

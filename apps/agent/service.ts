@@ -1,3 +1,4 @@
+import { servicePort } from "../../contract/index.js";
 import type { ServiceDefinition } from "../http/service.js";
 import { registerAgentRoutes } from "./agents/handlers.js";
 import { registerAuthorisationRoutes } from "./authorisations/handlers.js";
@@ -7,7 +8,7 @@ export const agentService: ServiceDefinition = {
   name: "agent",
   title: "Moon Agent Tracker: agent service",
   description: "Agents, products and which products each agent is authorised to sell.",
-  defaultPort: 8000,
+  defaultPort: servicePort("agent"),
   routes: (app, { db }) => {
     registerAgentRoutes(app, db);
     registerProductRoutes(app, db);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { colours, defaultColour, programLogLevels } from "../../contract/index.js";
 
 const urlWith = (protocols: string[], hint: string) =>
   z
@@ -23,9 +24,9 @@ export const aggregatorEnv = z.object({
     .transform((v) => v === "true"),
   AGGREGATE_OVERLAP_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   AGGREGATE_BATCH_ROWS: z.coerce.number().int().min(1).max(10_000).default(5_000),
-  COLOUR: z.enum(["blue", "green"]).default("blue"),
+  COLOUR: z.enum(colours).default(defaultColour),
   VERSION: z.string().min(1).default("dev"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_LEVEL: z.enum(programLogLevels).default("info"),
 });
 
 export type AggregatorEnv = z.infer<typeof aggregatorEnv>;

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
+import { type Role, readApiKeys } from "../../contract/index.js";
 import { ApiError } from "./errors.js";
 
-export const roles = ["admin", "integration", "viewer"] as const;
-export type Role = (typeof roles)[number];
+export type { Role };
 
 /** Keys are kept only as SHA-256 digests, so a lookup never compares secrets byte by byte. */
 export type ApiKeyTable = ReadonlyMap<string, Role>;
@@ -12,22 +12,9 @@ const digest = (key: string) => createHash("sha256").update(key).digest("hex");
 
 /** Parses `role:key,role:key`; throws with the offending entry's position (never the key). */
 export function parseApiKeys(value: string): ApiKeyTable {
-  const table = new Map<string, Role>();
-  value
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .forEach((entry, i) => {
-      const at = entry.indexOf(":");
-      const role = entry.slice(0, at) as Role;
-      const key = entry.slice(at + 1);
-      if (at < 1 || !roles.includes(role))
-        throw new Error(`entry ${i + 1} must be role:key with role one of ${roles.join(", ")}`);
-      if (key.length < 16) throw new Error(`entry ${i + 1} (${role}) has a key shorter than 16 characters`);
-      table.set(digest(key), role);
-    });
-  if (table.size === 0) throw new Error("must hold at least one role:key entry");
-  return table;
+  const { entries, problems } = readApiKeys(value);
+  if (problems[0] !== undefined) throw new Error(problems[0]);
+  return new Map(entries.map((e) => [digest(e.key), e.role]));
 }
 
 export type AuthVariables = { role: Role };

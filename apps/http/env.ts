@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { colours, defaultColour, programLogLevels } from "../../contract/index.js";
 import { parseApiKeys } from "./auth.js";
 
 const mysqlUrl = z
@@ -26,9 +27,9 @@ export const serviceEnv = (defaultPort: number) =>
           return z.NEVER;
         }
       }),
-    COLOUR: z.enum(["blue", "green"]).default("blue"),
+    COLOUR: z.enum(colours).default(defaultColour),
     VERSION: z.string().min(1).default("dev"),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    LOG_LEVEL: z.enum(programLogLevels).default("info"),
     /** Seconds to let in-flight requests finish after SIGTERM before exiting anyway. */
     SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(25),
   });

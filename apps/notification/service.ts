@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { servicePort } from "../../contract/index.js";
 import type { ServiceDefinition } from "../http/service.js";
 import { createChannels } from "./delivery/channels.js";
 import { startDelivery } from "./delivery/worker.js";
@@ -33,7 +34,7 @@ export const notificationService: ServiceDefinition<typeof notificationEnv> = {
   title: "Moon Agent Tracker: notification service",
   description:
     "Notifications for agents and managers: stored, filtered, and delivered by log, webhook or email with retries.",
-  defaultPort: 8002,
+  defaultPort: servicePort("notification"),
   extraEnv: notificationEnv,
   dbGauges: notificationDbGauges,
   routes: (app, { db }) => registerNotificationRoutes(app, db),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { servicePort } from "../../contract/index.js";
 import type { ServiceDefinition } from "../http/service.js";
 import { startAlertRelay } from "./alerts/relay.js";
 import { salesDbGauges, salesMetrics } from "./metrics.js";
@@ -26,7 +27,7 @@ export const salesService: ServiceDefinition<typeof salesEnv> = {
   name: "sales",
   title: "Moon Agent Tracker: sales service",
   description: "Sales pushed by the core systems, targets and progress, and target alerts raised exactly once.",
-  defaultPort: 8001,
+  defaultPort: servicePort("sales"),
   extraEnv: salesEnv,
   dbGauges: salesDbGauges,
   routes: (app, { db, metrics }) => {

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Colour, Resources } from "../config.js";
+import type { Colour } from "../../contract/index.js";
+import type { Resources } from "../config.js";
 import { podLabels, versionOf } from "./apps.js";
 import type { Foundation } from "./foundation.js";
 import { appContainer, appPodSpec, heapOptionsFor, programArgs, resourcesOf } from "./pod.js";

@@ -1,19 +1,15 @@
 import { createHash } from "node:crypto";
-import type { Colour, ServiceName } from "../config.js";
+import { type Colour, type ServiceName, services } from "../../contract/index.js";
 
 /** What the gateway and the cluster need to know about each HTTP service (DESIGN.md, runtime contract). */
 export interface AppService {
   name: ServiceName;
   port: number;
   /** Path prefixes the gateway routes to it. */
-  paths: string[];
+  paths: readonly string[];
 }
 
-export const appServices: readonly AppService[] = [
-  { name: "agent", port: 8000, paths: ["/agents", "/products"] },
-  { name: "sales", port: 8001, paths: ["/sales", "/targets"] },
-  { name: "notification", port: 8002, paths: ["/notifications"] },
-];
+export const appServices: readonly AppService[] = services;
 
 export const appService = (name: ServiceName): AppService => appServices.find((s) => s.name === name)!;
 

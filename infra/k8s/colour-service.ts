@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Colour, ServiceSettings } from "../config.js";
+import type { Colour } from "../../contract/index.js";
+import type { ServiceSettings } from "../config.js";
 import { type AppService, podLabels, versionOf } from "./apps.js";
 import type { Foundation } from "./foundation.js";
 import { appContainer, appPodSpec, programArgs, resourcesOf } from "./pod.js";

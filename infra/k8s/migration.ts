@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Colour } from "../config.js";
+import type { Colour } from "../../contract/index.js";
 import { podLabels, shortHash, versionOf } from "./apps.js";
 import type { Foundation } from "./foundation.js";
 import { appContainer, appPodSpec, programArgs } from "./pod.js";

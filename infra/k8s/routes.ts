@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type Colour, colours } from "../config.js";
+import { type Colour, colours } from "../../contract/index.js";
 import { type AppService, partOf } from "./apps.js";
 import { serviceName } from "./colour-service.js";
 import { gatewayName } from "./gateway.js";

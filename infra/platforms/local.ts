@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { LocalSettings, StackConfig } from "../config.js";
+import { type LocalSettings, localDefaults, type StackConfig } from "../config.js";
 import type { Platform } from "./platform.js";
 
 const mysqlPort = 3306;
@@ -18,7 +18,7 @@ export class LocalPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, cfg: StackConfig, opts?: pulumi.ComponentResourceOptions) {
     super("moon:platform:Local", name, {}, opts);
-    const settings: LocalSettings = cfg.local ?? { storageSize: "2Gi", mysqlImage: "mysql:8.4" };
+    const settings: LocalSettings = cfg.local ?? localDefaults;
     const provider = new k8s.Provider("local", { context: settings.context }, { parent: this });
     const k8sOpts = { parent: this, provider };
 

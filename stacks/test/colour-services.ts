@@ -3,7 +3,7 @@
 // real colours share one database.
 import { type ServerType, serve } from "@hono/node-server";
 import { Hono } from "hono";
-import type { Colour } from "../colours.js";
+import type { Colour } from "../../contract/index.js";
 
 export interface AgentStore {
   agents: Map<string, Record<string, unknown>>;

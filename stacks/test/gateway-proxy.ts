@@ -2,7 +2,7 @@
 // that colour; without it, traffic goes to the colour the stack has deployed as active.
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Colour, isColour } from "../colours.js";
+import { type Colour, isColour } from "../../contract/index.js";
 
 export interface GatewayProxy {
   url: string;

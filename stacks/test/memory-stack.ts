@@ -1,7 +1,7 @@
 // An in-memory stand-in for a deployed stack: config, a model of the resources the real program
 // creates per colour, previews that diff config against what is deployed, and Pulumi's rule that one
 // update runs at a time. The gateway proxy reads `deployed` to route, so a flip really moves traffic.
-import { type Colour, colours } from "../colours.js";
+import { activeColourKey, type Colour, colours, idleColourOutput, otherColour } from "../../contract/index.js";
 import { type PlannedStep, type Preview, StackBusyError, type StackOps } from "../stack-ops.js";
 
 const project = "moon-agent-tracker";
@@ -45,7 +45,7 @@ export class MemoryStack implements StackOps {
   }
 
   get deployedActiveColour(): Colour | undefined {
-    return this.deployed?.config.get("activeColor") as Colour | undefined;
+    return this.deployed?.config.get(activeColourKey) as Colour | undefined;
   }
 
   urn(type: string, name: string): string {
@@ -106,10 +106,10 @@ export class MemoryStack implements StackOps {
   async outputs(): Promise<Record<string, unknown>> {
     await tick();
     if (!this.deployed) return {};
-    const active = this.deployed.config.get("activeColor") as Colour;
+    const active = this.deployed.config.get(activeColourKey) as Colour;
     return {
-      activeColor: active,
-      idleColor: active === "blue" ? "green" : "blue",
+      [activeColourKey]: active,
+      [idleColourOutput]: otherColour(active),
       ...(this.url ? { url: this.url } : { urlHint: "the Gateway has no address yet: run `pulumi up --refresh`" }),
       namespace: "moon",
       images: Object.fromEntries(colours.map((colour) => [colour, this.deployed?.config.get(`images.${colour}`)])),
@@ -134,7 +134,7 @@ export class MemoryStack implements StackOps {
   /** The resources the real program would declare for this config, by URN, with their inputs. */
   private desiredResources(): Map<string, string> {
     const resources = new Map<string, string>();
-    const active = this.config.get("activeColor") ?? "blue";
+    const active = this.config.get(activeColourKey) ?? "blue";
     resources.set(this.urn("kubernetes:core/v1:Namespace", "moon"), "{}");
     resources.set(this.urn("kubernetes:gateway.networking.k8s.io/v1:Gateway", "gateway"), "{}");
     for (const colour of colours) {
