@@ -24,4 +24,12 @@ export const moneyInput = z
 
 export const positiveMoneyInput = moneyInput.refine((v) => Number(v) > 0, "must be greater than zero");
 
+/** The largest single sale: sums of such sales always fit the DECIMAL(32,2) running totals. */
+export const maxSaleAmount = "999999999.99";
+
+export const saleAmountInput = positiveMoneyInput.refine(
+  (v) => v.indexOf(".") <= 9,
+  `must be at most ${maxSaleAmount}`,
+);
+
 export const moneyOutput = z.string().openapi({ example: "120000.00" });

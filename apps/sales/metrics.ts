@@ -65,6 +65,11 @@ export const salesDbGauges: DbGauge[] = [
     name: "moon_target_evaluator_lag_seconds",
     help: "Age of the oldest progress event the evaluator has not folded yet (0 when none)",
     sql: `SELECT COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)) / 1e6, 0) AS value
-          FROM (SELECT created_at FROM progress_events ORDER BY id LIMIT 1) oldest`,
+          FROM (SELECT created_at FROM progress_events WHERE set_aside_at IS NULL ORDER BY id LIMIT 1) oldest`,
+  },
+  {
+    name: "moon_target_events_set_aside",
+    help: "Progress events the evaluator set aside because the database refused to fold them (their amounts are missing from progress)",
+    sql: "SELECT COUNT(*) AS value FROM progress_events WHERE set_aside_at IS NOT NULL",
   },
 ];

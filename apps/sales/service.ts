@@ -7,6 +7,7 @@ import { registerSaleRoutes } from "./sales/handlers.js";
 import { TargetBook } from "./targets/book.js";
 import { startEvaluator } from "./targets/evaluator.js";
 import { registerTargetRoutes } from "./targets/handlers.js";
+import { registerSetAsideRoutes } from "./targets/set-aside.js";
 
 const salesEnv = {
   /** Base URL of the notification service of the same colour, e.g. http://notification-blue:8002. */
@@ -33,6 +34,7 @@ export const salesService: ServiceDefinition<typeof salesEnv> = {
   routes: (app, { db, metrics }) => {
     const book = new TargetBook();
     registerSaleRoutes(app, db, book, salesMetrics(metrics));
+    registerSetAsideRoutes(app, db);
     registerTargetRoutes(app, db);
   },
   workers: ({ db, logger, env, metrics }) => [

@@ -15,5 +15,11 @@ export const updatedAt = () =>
 /** Money: exact DECIMAL(14,2), read back as a string so no float ever touches it. */
 export const money = (name: string) => decimal(name, { precision: 14, scale: 2, mode: "string" });
 
+/**
+ * A running total of sale amounts: DECIMAL(32,2). A sale is at most 999,999,999.99 and there can never
+ * be more than 2^64 sales (BIGINT ids), so no sum of sales a target can see overflows it.
+ */
+export const total = (name: string) => decimal(name, { precision: 32, scale: 2, mode: "string" });
+
 /** BIGINT UNSIGNED AUTO_INCREMENT primary key; drizzle's serial() emits SQL MariaDB rejects. */
 export const id = () => bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey();

@@ -16,7 +16,7 @@ import {
   unique,
   varchar,
 } from "drizzle-orm/mysql-core";
-import { createdAt, id, money, updatedAt } from "./columns.js";
+import { createdAt, id, money, total, updatedAt } from "./columns.js";
 
 export const sales = mysqlTable(
   "sales",
@@ -99,8 +99,12 @@ export const progressEvents = mysqlTable(
     id: id(),
     targetId: bigint("target_id", { mode: "number", unsigned: true }).notNull(),
     periodStart: date("period_start", { mode: "string" }).notNull(),
-    delta: money("delta").notNull(),
+    delta: total("delta").notNull(),
     createdAt: createdAt(),
+    /** Set when folding this event failed on its data: the evaluator leaves it for a person to look at. */
+    setAsideAt: timestamp("set_aside_at", { fsp: 3, mode: "date" }),
+    /** The database's error for a set-aside event. */
+    setAsideError: text("set_aside_error"),
   },
   (t) => [index("progress_events_target_idx").on(t.targetId, t.periodStart)],
 );
@@ -111,7 +115,7 @@ export const targetProgress = mysqlTable(
   {
     targetId: bigint("target_id", { mode: "number", unsigned: true }).notNull(),
     periodStart: date("period_start", { mode: "string" }).notNull(),
-    achieved: money("achieved").notNull(),
+    achieved: total("achieved").notNull(),
   },
   (t) => [primaryKey({ columns: [t.targetId, t.periodStart] })],
 );

@@ -6,7 +6,8 @@ import { notFound, unprocessable } from "../../http/errors.js";
 import { type Tx, writeTransaction } from "../db.js";
 import { lockRevisionShared, type TargetBook } from "../targets/book.js";
 import { recordEvents, saleDeltas } from "../targets/progress.js";
-import { lockAgents, refusal, type SaleRow } from "./record.js";
+import { lockAgents, seller } from "./eligibility.js";
+import type { SaleRow } from "./record.js";
 import type { SaleChanges } from "./schemas.js";
 
 async function lockSale(tx: Tx, id: number): Promise<SaleRow> {
@@ -32,14 +33,13 @@ export async function correctSale(db: Database, book: TargetBook, id: number, ch
     const before = await lockSale(tx, id);
     const after = { ...before, ...changes };
     const { agents, revision } = await lockAgents(tx, [after.agentCode], [after.productCode]);
-    const agent = agents.get(after.agentCode);
     if (after.agentCode !== before.agentCode || after.productCode !== before.productCode) {
-      const refused = await refusal(tx, agent, after.agentCode, after.productCode);
-      if (refused) throw unprocessable(refused.error, refused.errors);
-    }
-    if (after.agentCode !== before.agentCode) {
-      after.team = agent!.team;
-      if (changes.branch === undefined) after.branch = agent!.branch;
+      const check = await seller(tx, agents, after.agentCode, after.productCode);
+      if ("status" in check) throw unprocessable(check.error, check.errors);
+      if (after.agentCode !== before.agentCode) {
+        after.team = check.agent.team;
+        if (changes.branch === undefined) after.branch = check.agent.branch;
+      }
     }
     const unchanged = (["agentCode", "productCode", "amount", "saleDate", "branch", "team"] as const).every(
       (k) => after[k] === before[k],
@@ -51,8 +51,7 @@ export async function correctSale(db: Database, book: TargetBook, id: number, ch
     await logDays(tx, id, [before.saleDate, after.saleDate]);
     await book.sync(tx, revision ?? (await lockRevisionShared(tx)));
     await recordEvents(tx, [...saleDeltas(book, before, -1), ...saleDeltas(book, after, 1)]);
-    const [row] = await tx.select().from(sales).where(eq(sales.id, id));
-    return row!;
+    return lockSale(tx, id);
   });
 }
 

@@ -110,7 +110,7 @@ export function registerSaleRoutes(app: ServiceApp, db: Database, book: TargetBo
   app.openapi(salesSummary, async (c) => {
     const q = c.req.valid("query");
     const column = groupColumns[q.groupBy];
-    const total = sql<string>`CAST(SUM(${sales.amount}) AS DECIMAL(20,2))`;
+    const total = sql<string>`CAST(SUM(${sales.amount}) AS DECIMAL(32,2))`;
     const rows = await db
       .select({ key: column, totalSales: total, saleCount: sql<number>`COUNT(*)`.mapWith(Number) })
       .from(sales)

@@ -1,98 +1,19 @@
 // Recording sales: the one write path for POST /sales, POST /sales/batch and the demo data.
-import { inArray, sql } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import { format } from "mysql2";
 import type { Database } from "../../db/client.js";
 import { isDuplicateKey } from "../../db/errors.js";
 import { sales } from "../../db/schema/index.js";
-import type { FieldError } from "../../http/errors.js";
-import { rows, type Tx, writeTransaction } from "../db.js";
-import type { RefusalReason } from "../metrics.js";
-import type { TargetBook } from "../targets/book.js";
+import { type Tx, writeTransaction } from "../db.js";
+import { lockRevisionShared, type TargetBook } from "../targets/book.js";
 import { recordEvents, saleDeltas } from "../targets/progress.js";
+import { type AgentFacts, lockAgents, type Refusal, seller } from "./eligibility.js";
 import type { NewSale } from "./schemas.js";
 
 export type SaleRow = typeof sales.$inferSelect;
-
-export type Refusal = { status: 422; error: string; errors: FieldError[]; reason: RefusalReason };
+type NewSaleRow = Omit<SaleRow, "id">;
 
 export type Outcome = { status: 201 | 200; sale: SaleRow } | { status: 409; error: string } | Refusal;
-
-export interface AgentFacts {
-  agentCode: string;
-  name: string;
-  status: "active" | "inactive";
-  branch: string;
-  team: string;
-  /** Products the agent may sell, among those asked about. */
-  authorised: Set<string>;
-}
-
-/**
- * Locks the agents (and their authorisations and products) shared until commit, so a deactivation,
- * deletion or revocation waits for the sale rather than slipping between check and insert; and takes
- * the targets revision row shared in the same statement. Returns the revision, or undefined when no
- * agent matched (nothing will be written).
- */
-export async function lockAgents(
-  tx: Tx,
-  agentCodes: string[],
-  productCodes: string[],
-): Promise<{ agents: Map<string, AgentFacts>; revision: number | undefined }> {
-  const found = await rows<{
-    agent_code: string;
-    first_name: string;
-    last_name: string;
-    status: "active" | "inactive";
-    branch: string;
-    team: string;
-    revision: number;
-    product_code: string | null;
-  }>(
-    tx,
-    sql`SELECT a.agent_code, a.first_name, a.last_name, a.status, a.branch, a.team, r.revision, p.product_code
-        FROM agents a
-        JOIN targets_revision r ON r.id = 1
-        LEFT JOIN agent_products ap ON ap.agent_code = a.agent_code AND ap.product_code IN ${productCodes}
-        LEFT JOIN products p ON p.product_code = ap.product_code
-        WHERE a.agent_code IN ${agentCodes}
-        LOCK IN SHARE MODE`,
-  );
-  const agents = new Map<string, AgentFacts>();
-  for (const r of found) {
-    const facts = agents.get(r.agent_code) ?? {
-      agentCode: r.agent_code,
-      name: `${r.first_name} ${r.last_name}`,
-      status: r.status,
-      branch: r.branch,
-      team: r.team,
-      authorised: new Set<string>(),
-    };
-    if (r.product_code) facts.authorised.add(r.product_code);
-    agents.set(r.agent_code, facts);
-  }
-  return { agents, revision: found[0]?.revision };
-}
-
-/** Why an agent may not sell a product, as a 422 outcome; undefined when it may. */
-export async function refusal(
-  tx: Tx,
-  agent: AgentFacts | undefined,
-  agentCode: string,
-  productCode: string,
-): Promise<Refusal | undefined> {
-  const refuse = (reason: RefusalReason, field: string, message: string): Refusal => ({
-    status: 422,
-    error: message,
-    errors: [{ in: "body", field, message }],
-    reason,
-  });
-  if (!agent) return refuse("unknown_agent", "agentCode", `agent ${agentCode} is unknown`);
-  if (agent.status !== "active") return refuse("inactive_agent", "agentCode", `agent ${agentCode} is inactive`);
-  if (agent.authorised.has(productCode)) return undefined;
-  const [product] = await rows<{ n: number }>(tx, sql`SELECT 1 AS n FROM products WHERE product_code = ${productCode}`);
-  if (!product) return refuse("unknown_product", "productCode", `product ${productCode} is unknown`);
-  return refuse("not_authorised", "productCode", `agent ${agentCode} is not authorised to sell product ${productCode}`);
-}
 
 /** Same sale? The branch counts only when the caller gave one (otherwise it was the agent's). */
 export function sameSale(stored: SaleRow, input: NewSale): boolean {
@@ -110,6 +31,8 @@ const replay = (stored: SaleRow, input: NewSale): Outcome =>
     ? { status: 200, sale: stored }
     : { status: 409, error: `sale ${input.saleRef} was already recorded with different details` };
 
+const unique = (values: string[]) => [...new Set(values)];
+
 /**
  * Records sales, each with its own outcome (201 new, 200 same saleRef and body, 409 same saleRef and
  * another body, 422 refused), in one transaction: valid sales are stored even when others are refused.
@@ -117,138 +40,150 @@ const replay = (stored: SaleRow, input: NewSale): Outcome =>
  */
 export async function recordSales(db: Database, book: TargetBook, inputs: NewSale[]): Promise<Outcome[]> {
   return writeTransaction(db, async (tx) => {
-    const outcomes: Array<Outcome | undefined> = new Array(inputs.length);
     const { agents, revision } = await lockAgents(
       tx,
-      [...new Set(inputs.map((s) => s.agentCode))],
-      [...new Set(inputs.map((s) => s.productCode))],
+      unique(inputs.map((s) => s.agentCode)),
+      unique(inputs.map((s) => s.productCode)),
     );
+    const checks: Array<{ agent: AgentFacts } | Refusal> = [];
+    for (const input of inputs) checks.push(await seller(tx, agents, input.agentCode, input.productCode));
 
-    for (const [i, input] of inputs.entries()) {
-      outcomes[i] = await refusal(tx, agents.get(input.agentCode), input.agentCode, input.productCode);
-    }
     // A refused saleRef that is already recorded is answered from the stored sale (200 or 409),
     // whatever became of its agent or product since: a core system's retry must not become a refusal.
     // Looked up only when something was refused, so the common path costs no extra query.
-    const stored = new Map<string, SaleRow>();
-    const refusedRefs = [...new Set(inputs.filter((_, i) => outcomes[i]).map((s) => s.saleRef))];
-    if (refusedRefs.length > 0) {
-      for (const row of await tx.select().from(sales).where(inArray(sales.saleRef, refusedRefs)))
-        stored.set(row.saleRef, row);
-    }
+    const refusedRefs = inputs.filter((_, i) => "status" in (checks[i] ?? {})).map((s) => s.saleRef);
+    const recorded = await findSales(tx, unique(refusedRefs));
 
-    // The first valid occurrence of each new saleRef is the candidate; later ones are replays of it.
-    const firstIndex = new Map<string, number>();
-    for (const [i, input] of inputs.entries()) {
-      if (stored.has(input.saleRef)) outcomes[i] = undefined;
-      else if (!outcomes[i] && !firstIndex.has(input.saleRef)) firstIndex.set(input.saleRef, i);
-    }
+    // The first valid occurrence of each saleRef not recorded yet is new; later ones replay it.
+    const now = new Date(); // the application's clock stamps the rows, so the answer needs no read-back
+    const fresh = new Map<string, NewSaleRow>();
+    inputs.forEach((input, i) => {
+      const check = checks[i];
+      if (check && "agent" in check && !recorded.has(input.saleRef) && !fresh.has(input.saleRef))
+        fresh.set(input.saleRef, newRow(input, check.agent, now));
+    });
 
-    // The application's clock stamps the rows, so the response needs no read-back of them.
-    const now = new Date();
-    const rowOf = (i: number): SaleRow => {
-      const input = inputs[i]!;
-      const agent = agents.get(input.agentCode)!;
-      const { saleRef, agentCode, productCode, amount, saleDate } = input;
-      return {
-        id: 0,
-        saleRef,
-        agentCode,
-        productCode,
-        amount,
-        saleDate,
-        branch: input.branch ?? agent.branch,
-        team: agent.team,
-        createdAt: now,
-        updatedAt: now,
-      };
-    };
-    let pending = [...firstIndex.values()];
-    const inserted: SaleRow[] = [];
-    while (pending.length > 0) {
-      const batch = pending.map(rowOf);
-      try {
-        // mysql2's formatter rather than drizzle's builder: a thousand rows cost one string, not 9,000 chunks.
-        const [result] = await tx.execute(
-          sql.raw(
-            format(
-              "INSERT INTO sales (sale_ref, agent_code, product_code, amount, sale_date, branch, team, created_at, updated_at) VALUES ?",
-              [
-                batch.map((r) => [
-                  r.saleRef,
-                  r.agentCode,
-                  r.productCode,
-                  r.amount,
-                  r.saleDate,
-                  r.branch,
-                  r.team,
-                  now,
-                  now,
-                ]),
-              ],
-              false,
-              "Z",
-            ),
-          ),
-        );
-        if (batch.length === 1) batch[0]!.id = (result as unknown as { insertId: number }).insertId;
-        inserted.push(...batch);
-        pending = [];
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        // Another request committed some of these refs: they become replays, the rest are retried.
-        const existing = await tx
-          .select()
-          .from(sales)
-          .where(
-            inArray(
-              sales.saleRef,
-              batch.map((r) => r.saleRef),
-            ),
-          );
-        for (const row of existing) stored.set(row.saleRef, row);
-        const before = pending.length;
-        pending = pending.filter((i) => !stored.has(inputs[i]!.saleRef));
-        // A duplicate the lookup cannot name would otherwise retry forever.
-        if (pending.length === before) throw err;
-      }
-    }
-
-    if (inserted.length > 1) {
-      // Auto-increment ids of a multi-row insert are not promised to be consecutive (MySQL 8): ask.
-      const ids = await tx
-        .select({ id: sales.id, saleRef: sales.saleRef })
-        .from(sales)
-        .where(
-          inArray(
-            sales.saleRef,
-            inserted.map((r) => r.saleRef),
-          ),
-        );
-      const idOf = new Map(ids.map((r) => [r.saleRef, r.id]));
-      for (const row of inserted) row.id = idOf.get(row.saleRef)!;
-    }
-    for (const row of inserted) stored.set(row.saleRef, row);
-    if (inserted.length) {
-      await tx.execute(
-        sql.raw(
-          format("INSERT INTO sale_changes (sale_id, sale_date) VALUES ?", [inserted.map((s) => [s.id, s.saleDate])]),
-        ),
-      );
-      await book.sync(tx, revision!);
+    const { created, raced } = await insertSales(tx, [...fresh.values()]);
+    if (created.length > 0) {
+      await logChanges(tx, created);
+      await book.sync(tx, revision ?? (await lockRevisionShared(tx)));
       await recordEvents(
         tx,
-        inserted.flatMap((s) => saleDeltas(book, s, 1)),
+        created.flatMap((s) => saleDeltas(book, s, 1)),
       );
     }
 
-    const created = new Set(inserted.map((r) => r.saleRef));
-    return inputs.map((input, i) => {
-      const refused = outcomes[i];
-      if (refused) return refused;
-      const row = stored.get(input.saleRef)!;
-      if (created.has(input.saleRef) && firstIndex.get(input.saleRef) === i) return { status: 201 as const, sale: row };
+    const rowOf = new Map([...recorded, ...raced, ...created.map((r) => [r.saleRef, r] as const)]);
+    const unanswered = new Set(created.map((r) => r.saleRef));
+    return inputs.map((input, i): Outcome => {
+      const check = checks[i];
+      if (check && "status" in check && !recorded.has(input.saleRef)) return check;
+      const row = rowOf.get(input.saleRef);
+      if (!row) throw new Error(`sale ${input.saleRef} was neither refused, recorded nor created`);
+      // The first valid occurrence of a new saleRef created it; the others replay it.
+      if (unanswered.delete(input.saleRef)) return { status: 201, sale: row };
       return replay(row, input);
     });
   });
+}
+
+function newRow(input: NewSale, agent: AgentFacts, now: Date): NewSaleRow {
+  const { saleRef, agentCode, productCode, amount, saleDate } = input;
+  const branch = input.branch ?? agent.branch;
+  return {
+    saleRef,
+    agentCode,
+    productCode,
+    amount,
+    saleDate,
+    branch,
+    team: agent.team,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+async function findSales(tx: Tx, saleRefs: string[]): Promise<Map<string, SaleRow>> {
+  if (saleRefs.length === 0) return new Map();
+  const found = await tx.select().from(sales).where(inArray(sales.saleRef, saleRefs));
+  return new Map(found.map((row) => [row.saleRef, row]));
+}
+
+/**
+ * Inserts the new sales. Another request may commit some of the same saleRefs first: those come back
+ * as `raced` (answered as replays) and the rest are inserted again.
+ */
+async function insertSales(tx: Tx, rows: NewSaleRow[]): Promise<{ created: SaleRow[]; raced: Map<string, SaleRow> }> {
+  const raced = new Map<string, SaleRow>();
+  let pending = rows;
+  while (pending.length > 0) {
+    try {
+      const firstId = await insertRows(tx, pending);
+      return { created: await withIds(tx, pending, firstId), raced };
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      for (const [ref, row] of await findSales(
+        tx,
+        pending.map((r) => r.saleRef),
+      ))
+        raced.set(ref, row);
+      const left = pending.filter((r) => !raced.has(r.saleRef));
+      // A duplicate the lookup cannot name would otherwise retry forever.
+      if (left.length === pending.length) throw err;
+      pending = left;
+    }
+  }
+  return { created: [], raced };
+}
+
+/** One multi-row INSERT; returns the first auto-increment id. */
+async function insertRows(tx: Tx, rows: NewSaleRow[]): Promise<number> {
+  // mysql2's formatter rather than drizzle's builder: a thousand rows cost one string, not 9,000 chunks.
+  const statement = format(
+    "INSERT INTO sales (sale_ref, agent_code, product_code, amount, sale_date, branch, team, created_at, updated_at) VALUES ?",
+    [
+      rows.map((r) => [
+        r.saleRef,
+        r.agentCode,
+        r.productCode,
+        r.amount,
+        r.saleDate,
+        r.branch,
+        r.team,
+        r.createdAt,
+        r.updatedAt,
+      ]),
+    ],
+    false,
+    "Z",
+  );
+  const [result] = await tx.execute(statement);
+  return result.insertId;
+}
+
+/** The rows with their ids: a multi-row insert's ids are not promised to be consecutive (MySQL 8), so ask. */
+async function withIds(tx: Tx, rows: NewSaleRow[], firstId: number): Promise<SaleRow[]> {
+  const [only] = rows;
+  if (rows.length === 1 && only) return [{ ...only, id: firstId }];
+  const ids = await tx
+    .select({ id: sales.id, saleRef: sales.saleRef })
+    .from(sales)
+    .where(
+      inArray(
+        sales.saleRef,
+        rows.map((r) => r.saleRef),
+      ),
+    );
+  const idOf = new Map(ids.map((r) => [r.saleRef, r.id]));
+  return rows.flatMap((r) => {
+    const id = idOf.get(r.saleRef);
+    return id === undefined ? [] : [{ ...r, id }];
+  });
+}
+
+/** The change-log rows the aggregator reads to recompute only touched days. */
+async function logChanges(tx: Tx, created: SaleRow[]): Promise<void> {
+  await tx.execute(
+    format("INSERT INTO sale_changes (sale_id, sale_date) VALUES ?", [created.map((s) => [s.id, s.saleDate])]),
+  );
 }

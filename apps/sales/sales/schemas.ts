@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { code, idParam, isoDate, name, timestamp } from "../../http/fields.js";
 import { pageQuery, pageSchema } from "../../http/pagination.js";
-import { moneyOutput, positiveMoneyInput } from "../../money/amount.js";
+import { moneyOutput, saleAmountInput } from "../../money/amount.js";
 
 export const maxBatch = 1000;
 
@@ -13,7 +13,7 @@ const saleRef = z
 const saleFields = {
   agentCode: code("AGT004"),
   productCode: code("LIFE-PLAT"),
-  amount: positiveMoneyInput,
+  amount: saleAmountInput,
   saleDate: isoDate,
   /** Where the sale was made; the agent's branch when left out. */
   branch: name(64, "Colombo"),
