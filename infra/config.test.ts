@@ -57,6 +57,13 @@ describe("stack config", () => {
     expect(await refused({}, [key])).toContain(`moon-agent-tracker:${key}: is required`);
   });
 
+  it("requires a kubeconfig context for the local target instead of following the current one", async () => {
+    expect(await refused({ local: '{"storageSize":"2Gi"}' })).toContain(
+      "moon-agent-tracker:local.context: is required",
+    );
+    expect(await refused({}, ["local"])).toContain("moon-agent-tracker:local.context: is required");
+  });
+
   it("reports every bad key at once", async () => {
     const message = await refused({ activeColor: "red", "images.green": "x y" });
     expect(message).toMatch(/activeColor[\s\S]*images\.green/);

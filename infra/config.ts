@@ -94,10 +94,21 @@ const dnsLabel = z
   .string()
   .regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a DNS label (lower-case letters, digits, -)");
 
+// Stack files give booleans as YAML booleans, `--set` as text; coerce only the two spellings.
+const flag = z.preprocess(
+  (v) => (v === "true" ? true : v === "false" ? false : v),
+  z.boolean({ error: "must be true or false" }),
+);
+
 // Per-target sections: each platform reads only its own, and only when it is the chosen target.
 const local = z.strictObject({
-  /** kubeconfig context (kind-kind, minikube, k3d-…); the current context when unset. */
-  context: z.string().min(1).optional(),
+  /**
+   * kubeconfig context (kind-moon, minikube, k3d-…). Required: following whatever context is current
+   * would let a later `up` or `destroy` of this stack act on another cluster (an EKS one, say).
+   */
+  context: z.string().min(1),
+  /** Install metrics-server (HPAs scale on its figures); off where the cluster has it (`minikube addons enable metrics-server`). */
+  metricsServer: flag.default(true),
   storageSize: quantity("storage").default("2Gi"),
   storageClass: z.string().min(1).optional(),
   mysqlImage: imageRef.default("mysql:8.4"),
@@ -109,12 +120,6 @@ const cidr = z
     /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/,
     "must be an IPv4 CIDR such as 10.0.0.0/16",
   );
-
-// Stack files give booleans as YAML booleans, `--set` as text; coerce only the two spellings.
-const flag = z.preprocess(
-  (v) => (v === "true" ? true : v === "false" ? false : v),
-  z.boolean({ error: "must be true or false" }),
-);
 
 const weekday = z.enum(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]);
 const hourMinute = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a UTC time such as 18:00");
@@ -209,8 +214,15 @@ const eks = z.strictObject({
         .string()
         .regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, "must be an ECR repository name such as moon-agent-tracker")
         .default("moon-agent-tracker"),
-      keepImages: z.coerce.number().int().min(2, "must keep at least both colours' images").default(30),
       untaggedExpiryDays: z.coerce.number().int().min(1).default(7),
+      /**
+       * Tag patterns (ECR wildcards, e.g. `pr-*`) of candidate images that are never deployed as a colour,
+       * expired `candidateExpiryDays` after push. Release tags never expire: either colour may run any of them.
+       */
+      candidateTagPatterns: z
+        .array(z.string().regex(/^[A-Za-z0-9._*-]{1,128}$/, "must be an ECR tag pattern such as pr-*"))
+        .default([]),
+      candidateExpiryDays: z.coerce.number().int().min(1).default(14),
     })
     .prefault({}),
 });
@@ -226,6 +238,11 @@ const doks = z.strictObject({
     .string()
     .regex(/^1\.\d{2}\.$/, "must be a minor version prefix such as 1.35.")
     .default("1.35."),
+  /**
+   * Who installs the Gateway API CRDs: `cluster` (DOKS does, on VPC-native clusters from 1.33; then only
+   * Envoy Gateway's own CRDs are installed) or `install` (the program installs the standard channel).
+   */
+  gatewayApiCrds: z.enum(["cluster", "install"]).default("cluster"),
   /** Highly available control plane: an extra monthly charge, a 99.95% SLA. */
   highAvailability: flag.default(false),
   nodes: z
@@ -248,6 +265,12 @@ const doks = z.strictObject({
         .regex(/^db-[a-z0-9-]+$/, "must be a database size slug such as db-s-1vcpu-1gb")
         .default("db-s-1vcpu-1gb"),
       nodeCount: z.coerce.number().int().min(1).max(3).default(1),
+    })
+    // DigitalOcean offers standby nodes only from the 2 GB plans up.
+    .refine((d) => d.nodeCount === 1 || d.size !== "db-s-1vcpu-1gb", {
+      message:
+        "must be 1 with doks.database.size db-s-1vcpu-1gb (no standby nodes on the smallest plan): raise the size",
+      path: ["nodeCount"],
     })
     .prefault({}),
   warehouse: z
@@ -306,8 +329,8 @@ const schema = z.strictObject({
     .strictObject({
       chartVersion: z
         .string()
-        .regex(/^v?\d+\.\d+\.\d+$/, "must be a chart version such as v1.9.1")
-        .default("v1.9.1"),
+        .regex(/^v?\d+\.\d+\.\d+$/, "must be a chart version such as v1.9.0")
+        .default("v1.9.0"),
       namespace: dnsLabel.default("envoy-gateway-system"),
     })
     .prefault({}),
@@ -338,8 +361,6 @@ export type DoksSettings = z.infer<typeof doks>;
 /** What a cloud stack gets when its section is left out of the stack file. */
 export const eksDefaults: EksSettings = eks.parse({});
 export const doksDefaults: DoksSettings = doks.parse({});
-/** What the local stack gets when its section is left out. */
-export const localDefaults: LocalSettings = local.parse({});
 
 /** Raw values of this project's keys; structured values arrive as JSON text. */
 function rawConfig(): Record<string, unknown> {
@@ -357,9 +378,15 @@ export function loadConfig(): StackConfig {
   const result = schema.safeParse(rawConfig(), {
     error: (issue) => (issue.input === undefined ? "is required" : undefined),
   });
-  if (!result.success) {
+  // The local target needs its section for the one setting without a default: the context.
+  const issues = result.success
+    ? result.data.target === "local" && !result.data.local
+      ? [{ code: "custom", path: ["local", "context"], message: "is required" } as const]
+      : []
+    : result.error.issues;
+  if (!result.success || issues.length > 0) {
     // Messages name the key and what is allowed, never the value (it may be a secret).
-    const lines = result.error.issues.flatMap((i) => {
+    const lines = issues.flatMap((i) => {
       const paths = i.code === "unrecognized_keys" ? i.keys.map((k) => [...i.path, k]) : [i.path];
       const message = i.code === "unrecognized_keys" ? "is not a known setting" : i.message;
       return paths.map((path) => `  ${project}:${path.join(".")}: ${message}`);

@@ -15,12 +15,12 @@ import { EksPlatform } from "./platforms/eks.js";
 import { LocalPlatform } from "./platforms/local.js";
 import type { Platform } from "./platforms/platform.js";
 
-function platformFor(cfg: StackConfig): Platform {
+async function platformFor(cfg: StackConfig): Promise<Platform> {
   switch (cfg.target) {
     case "local":
       return new LocalPlatform("local", cfg).platform;
     case "eks":
-      return new EksPlatform("eks", cfg).platform;
+      return (await EksPlatform.create("eks", cfg)).platform;
     case "doks":
       return new DoksPlatform("doks", cfg).platform;
   }
@@ -29,7 +29,7 @@ function platformFor(cfg: StackConfig): Platform {
 /** Config is read here, when Pulumi (or the offline render) calls the program, never at import. */
 export default async function program(): Promise<Record<string, pulumi.Input<unknown>>> {
   const cfg = loadConfig();
-  const platform = platformFor(cfg);
+  const platform = await platformFor(cfg);
   const onCluster = { providers: [platform.provider], dependsOn: platform.dependsOn };
 
   const foundation = new Foundation(
@@ -53,6 +53,7 @@ export default async function program(): Promise<Record<string, pulumi.Input<unk
       namespace: foundation.namespace,
       controllerNamespace: cfg.gateway.namespace,
       chartVersion: cfg.gateway.chartVersion,
+      installGatewayApiCrds: platform.gateway.installGatewayApiCrds,
       facts: platform.gateway,
       domain: cfg.domain,
       certIssuer: cfg.certIssuer,
@@ -70,6 +71,7 @@ export default async function program(): Promise<Record<string, pulumi.Input<unk
       database: platform.database.egress,
       warehouse: platform.warehouse.egress,
       externalDelivery: Boolean(cfg.notifyWebhookUrl ?? cfg.smtpUrl),
+      acmeHttp01: Boolean(cfg.domain && cfg.certIssuer),
     },
     onCluster,
   );

@@ -65,15 +65,62 @@ describe("inventory", () => {
     ]);
   });
 
-  it("installs a pinned Envoy Gateway chart and talks to the kubeconfig's cluster", () => {
-    const releases = rendered.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
-    expect(releases).toHaveLength(1);
-    expect(releases[0]!.inputs).toMatchObject({
+  it("installs the CRDs as their own resources, then the controller without them, at one pinned version", () => {
+    const crds = rendered.resources.filter((r) => r.type === "kubernetes:helm.sh/v4:Chart");
+    expect(crds.map((c) => c.inputs)).toEqual([
+      expect.objectContaining({
+        chart: "oci://docker.io/envoyproxy/gateway-crds-helm",
+        version: "v1.9.0",
+        values: {
+          crds: { gatewayAPI: { enabled: true, channel: "standard" }, envoyGateway: { enabled: true } },
+        },
+      }),
+    ]);
+    const controller = rendered.resources.find((r) => r.name === "envoy-gateway")!;
+    expect(controller.type).toBe("kubernetes:helm.sh/v3:Release");
+    // Helm would install its CRD copy once and never upgrade it; the chart above owns them.
+    expect(controller.inputs).toMatchObject({
       chart: "oci://docker.io/envoyproxy/gateway-helm",
-      version: expect.stringMatching(/^v\d+\.\d+\.\d+$/),
+      version: "v1.9.0",
       namespace: "envoy-gateway-system",
+      skipCrds: true,
+      values: { crds: { enabled: false } },
     });
-    expect(rendered.resources.filter((r) => r.type === "pulumi:providers:kubernetes")).toHaveLength(1);
+  });
+
+  it("deploys only to the configured kubeconfig context, which also identifies the cluster", async () => {
+    const providers = rendered.resources.filter((r) => r.type === "pulumi:providers:kubernetes");
+    expect(providers.map((p) => p.inputs)).toEqual([
+      expect.objectContaining({ context: "kind-moon", clusterIdentifier: "kind-moon" }),
+    ]);
+  });
+
+  it("installs a pinned metrics-server for the HPAs, unless switched off (minikube's add-on)", async () => {
+    const metrics = rendered.resources.find((r) => r.name === "metrics-server")!;
+    expect(metrics.inputs).toMatchObject({
+      chart: "metrics-server",
+      version: "3.13.1",
+      repositoryOpts: { repo: "https://kubernetes-sigs.github.io/metrics-server/" },
+      namespace: "kube-system",
+      values: { args: ["--kubelet-insecure-tls"] },
+    });
+    const without = await render({ stack: "local", set: { apiKeys, "local.metricsServer": "false" } });
+    expect(without.resources.some((r) => r.name === "metrics-server")).toBe(false);
+  });
+
+  it("runs two proxies spread over nodes and zones, with a disruption budget of one", () => {
+    const proxy = named(objects, "EnvoyProxy", "public").spec as any;
+    const kubernetes = proxy.provider.kubernetes;
+    expect(kubernetes.envoyPDB).toEqual({ maxUnavailable: 1 });
+    expect(kubernetes.envoyDeployment.replicas).toBe(2);
+    const spread = kubernetes.envoyDeployment.pod.topologySpreadConstraints as any[];
+    expect(spread.map((c) => c.topologyKey)).toEqual(["kubernetes.io/hostname", "topology.kubernetes.io/zone"]);
+    for (const c of spread) {
+      expect(c.labelSelector.matchLabels).toEqual({
+        "gateway.envoyproxy.io/owning-gateway-name": "public",
+        "gateway.envoyproxy.io/owning-gateway-namespace": "moon",
+      });
+    }
   });
 
   it("wires the Gateway to Envoy Gateway and the routes to the Gateway", () => {
@@ -256,10 +303,9 @@ describe("workload hygiene", () => {
   it("gates each colour's services on its own migration Job", () => {
     for (const colour of ["blue", "green"]) {
       const job = ofKind(app(), "Job").find((j) => j.metadata.name.startsWith(`migrate-${colour}-`))!;
-      expect(job.spec as any).toMatchObject({
-        backoffLimit: expect.any(Number),
-        ttlSecondsAfterFinished: expect.any(Number),
-      });
+      expect(job.spec as any).toMatchObject({ backoffLimit: expect.any(Number) });
+      // Kept until the next release of the colour: a refresh must find it, or a flip would re-run it.
+      expect((job.spec as any).ttlSecondsAfterFinished).toBeUndefined();
       expect((job.spec as any).template.spec.restartPolicy).toBe("Never");
     }
     const cron = named(objects, "CronJob", "aggregator").spec as any;
@@ -343,6 +389,34 @@ describe("network policies", () => {
         },
       ]);
     }
+  });
+
+  it("admits the gateway to cert-manager's HTTP-01 solver on 8089 only when it issues the certificate", async () => {
+    // The pod cert-manager starts in the Challenge's namespace for each HTTP-01 challenge.
+    const solver = { "acme.cert-manager.io/http01-solver": "true", "acme.cert-manager.io/http-domain": "1" };
+    const admitted = async (set: Record<string, string>) =>
+      ofKind(kubeObjects((await render({ stack: "local", set: { apiKeys, ...set } })).resources), "NetworkPolicy")
+        .filter((p) => p.metadata.namespace === "moon")
+        .map((p) => p.spec as any)
+        .filter((p) => p.policyTypes.includes("Ingress") && selects(p.podSelector, solver))
+        .flatMap((p) => p.ingress ?? []);
+    expect(await admitted({ domain: "moon.example.com" })).toEqual([]);
+    expect(await admitted({ domain: "moon.example.com", certIssuer: "letsencrypt" })).toEqual([
+      {
+        from: [
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "envoy-gateway-system" } },
+            podSelector: {
+              matchLabels: {
+                "gateway.envoyproxy.io/owning-gateway-name": "public",
+                "gateway.envoyproxy.io/owning-gateway-namespace": "moon",
+              },
+            },
+          },
+        ],
+        ports: [{ protocol: "TCP", port: 8089 }],
+      },
+    ]);
   });
 
   it("lets sales, and only sales, call notification", () => {

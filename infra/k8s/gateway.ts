@@ -9,6 +9,8 @@ export interface GatewayInstallArgs {
   /** Namespace Envoy Gateway's controller and proxies run in. */
   controllerNamespace: string;
   chartVersion: string;
+  /** Install the Gateway API CRDs; false where the cluster provides them (DOKS). Envoy Gateway's own CRDs always go in. */
+  installGatewayApiCrds: boolean;
   facts: GatewayFacts;
   /** Public host; adds an HTTPS listener when set. */
   domain?: string;
@@ -51,6 +53,23 @@ export class GatewayInstall extends pulumi.ComponentResource {
     super("moon:k8s:GatewayInstall", name, {}, opts);
     const labels = { "app.kubernetes.io/part-of": partOf };
 
+    // Helm installs a chart's CRDs once and never upgrades them, and Envoy Gateway's upgrade guide
+    // applies CRDs before the controller: so the CRDs are their own resources, rendered by Pulumi from
+    // the upstream CRD chart of the same version (server-side apply), and the controller chart skips them.
+    const crds = new k8s.helm.v4.Chart(
+      "gateway-crds",
+      {
+        chart: "oci://docker.io/envoyproxy/gateway-crds-helm",
+        version: args.chartVersion,
+        values: {
+          crds: {
+            gatewayAPI: { enabled: args.installGatewayApiCrds, channel: "standard" },
+            envoyGateway: { enabled: true },
+          },
+        },
+      },
+      { parent: this },
+    );
     const release = new k8s.helm.v3.Release(
       "envoy-gateway",
       {
@@ -59,14 +78,15 @@ export class GatewayInstall extends pulumi.ComponentResource {
         version: args.chartVersion,
         namespace: args.controllerNamespace,
         createNamespace: true,
-        // The chart carries the Gateway API CRDs; everything below needs them.
-        skipCrds: false,
+        skipCrds: true,
+        // Its CRD subchart (CRDs plus Gateway API's safe-upgrades admission policy) is managed above.
+        values: { crds: { enabled: false } },
       },
-      { parent: this },
+      { parent: this, dependsOn: [crds] },
     );
     // CRDs and the controller must exist before any Gateway API object is sent.
     const afterRelease = { parent: this, dependsOn: [release] };
-
+    const proxySelector = pulumi.output(args.namespace).apply(proxyPodLabels);
     const proxyConfig = new k8s.apiextensions.CustomResource(
       "envoy-proxy",
       {
@@ -77,7 +97,22 @@ export class GatewayInstall extends pulumi.ComponentResource {
           provider: {
             type: "Kubernetes",
             kubernetes: {
-              envoyDeployment: { replicas: 2 },
+              // Two proxies on different nodes (and zones where there are several), and a drain or
+              // upgrade takes at most one of them at a time.
+              envoyDeployment: {
+                replicas: 2,
+                pod: {
+                  topologySpreadConstraints: ["kubernetes.io/hostname", "topology.kubernetes.io/zone"].map(
+                    (topologyKey) => ({
+                      maxSkew: 1,
+                      topologyKey,
+                      whenUnsatisfiable: "ScheduleAnyway",
+                      labelSelector: { matchLabels: proxySelector },
+                    }),
+                  ),
+                },
+              },
+              envoyPDB: { maxUnavailable: 1 },
               envoyService: { type: args.facts.serviceType, annotations: args.facts.serviceAnnotations },
             },
           },

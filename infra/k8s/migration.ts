@@ -32,8 +32,9 @@ export class Migration extends pulumi.ComponentResource {
         spec: {
           backoffLimit: 3,
           activeDeadlineSeconds: 600,
-          // Kept a day for its logs. Should a refresh find it gone, the re-run is harmless: migrations are idempotent.
-          ttlSecondsAfterFinished: 86_400,
+          // No TTL: a finished Job stays until the colour's next release replaces it, so `pulumi up
+          // --refresh` finds it and a flip re-creates (and re-awaits) nothing. A failed Job is not
+          // re-run by a plain `up`; README "A failed migration" says how to retry it.
           template: {
             metadata: { labels },
             spec: appPodSpec(

@@ -14,7 +14,12 @@ export interface NetworkPoliciesArgs {
   warehouse: EgressTarget;
   /** Notification delivers to outside webhooks / SMTP servers. */
   externalDelivery: boolean;
+  /** cert-manager issues the certificate by HTTP-01: its solver pods in this namespace must be reachable. */
+  acmeHttp01: boolean;
 }
+
+/** cert-manager's HTTP-01 solver pods: the label it puts on them and the port they answer on. */
+export const acmeSolver = { labels: { "acme.cert-manager.io/http01-solver": "true" }, port: 8089 };
 
 type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 type Spec = k8s.types.input.networking.v1.NetworkPolicySpec;
@@ -78,21 +83,27 @@ export class NetworkPolicies extends pulumi.ComponentResource {
       egress: [{ to: peers(args.warehouse), ports: [tcp(args.warehouse.port)] }],
     });
 
+    const fromGateway: Peer[] = [
+      {
+        namespaceSelector: namespaceNamed(args.gatewayNamespace),
+        podSelector: { matchLabels: proxyPodLabels(args.namespaceName) },
+      },
+    ];
     for (const service of args.services) {
       policy(`allow-gateway-to-${service.name}`, {
         podSelector: byName(service.name),
         policyTypes: ["Ingress"],
-        ingress: [
-          {
-            from: [
-              {
-                namespaceSelector: namespaceNamed(args.gatewayNamespace),
-                podSelector: { matchLabels: proxyPodLabels(args.namespaceName) },
-              },
-            ],
-            ports: [tcp(service.port)],
-          },
-        ],
+        ingress: [{ from: fromGateway, ports: [tcp(service.port)] }],
+      });
+    }
+
+    if (args.acmeHttp01) {
+      // The ACME server's challenge request comes in through the gateway to the solver cert-manager
+      // starts in this namespace; without this the certificate is never issued.
+      policy("allow-gateway-to-acme-solver", {
+        podSelector: { matchLabels: acmeSolver.labels },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: fromGateway, ports: [tcp(acmeSolver.port)] }],
       });
     }
 

@@ -58,12 +58,35 @@ describe("doks cluster", () => {
     expect(cluster.nodePool).toMatchObject({ minNodes: 3, maxNodes: 6 });
   });
 
-  it("builds the provider from a kubeconfig re-read from the API, kept secret", () => {
+  it("builds the provider from a kubeconfig that authenticates through doctl, so no stored token lapses", () => {
     const provider = onlyOne(doks, "pulumi:providers:kubernetes");
     expect(holdsSecret(provider.kubeconfig)).toBe(true);
-    // The fake for getKubernetesCluster echoes the name it was asked for: the re-read happened.
-    expect(String(reveal(provider.kubeconfig))).toContain("clusters: [{name: moon-doks}]");
     expect(holdsSecret(doks.outputs.kubeconfig)).toBe(true);
+    const kubeconfig = JSON.parse(String(reveal(provider.kubeconfig)));
+    expect(kubeconfig.clusters[0].cluster).toEqual({
+      server: "https://moon-doks.k8s.ondigitalocean.fake",
+      "certificate-authority-data": "ZmFrZS1jYQ==",
+    });
+    expect(kubeconfig.users[0].user).toEqual({
+      exec: {
+        apiVersion: "client.authentication.k8s.io/v1beta1",
+        command: "doctl",
+        args: ["kubernetes", "cluster", "kubeconfig", "exec-credential", "--version=v1beta1", "moon-doks-id"],
+        interactiveMode: "Never",
+      },
+    });
+    expect(JSON.stringify(kubeconfig)).not.toContain("fake-token");
+    expect(provider.clusterIdentifier).toBe("moon-doks-id");
+    // The credentials DigitalOcean mints for the resource itself are short-lived.
+    expect(onlyOne(doks, "digitalocean:index/kubernetesCluster:KubernetesCluster").kubeconfigExpireSeconds).toBe(3600);
+  });
+
+  it("installs only Envoy Gateway's CRDs where the cluster provides the Gateway API ones, all of them when told", async () => {
+    const crdValues = (rendered: Rendered) =>
+      (onlyOne(rendered, "kubernetes:helm.sh/v4:Chart").values as { crds: Record<string, { enabled: boolean }> }).crds;
+    expect(crdValues(doks)).toMatchObject({ gatewayAPI: { enabled: false }, envoyGateway: { enabled: true } });
+    const installing = await render({ stack: "doks", set: { "doks.gatewayApiCrds": "install" } });
+    expect(crdValues(installing)).toMatchObject({ gatewayAPI: { enabled: true }, envoyGateway: { enabled: true } });
   });
 });
 
@@ -205,6 +228,8 @@ describe("doks config", () => {
     ["doks.warehouse.engine", "redshift", "mysql"],
     ["doks.registry.tier", "free", "basic"],
     ["doks.highAvailability", "maybe", "must be true or false"],
+    ["doks.database.nodeCount", "2", "db-s-1vcpu-1gb .*raise the size"],
+    ["doks.gatewayApiCrds", "both", "cluster"],
   ])("refuses %s=%s, naming the key", async (key, value, message) => {
     await expect(render({ stack: "doks", set: { [key]: value } })).rejects.toThrow(
       new RegExp(`moon-agent-tracker:${key.replaceAll(".", "\\.")}: [^\\n]*${message}`),

@@ -46,6 +46,8 @@ export class DoksPlatform extends pulumi.ComponentResource {
           "service.beta.kubernetes.io/do-loadbalancer-protocol": "tcp",
           "service.beta.kubernetes.io/do-loadbalancer-size-unit": "1",
         },
+        // VPC-native DOKS clusters from 1.33 ship and manage the Gateway API CRDs themselves.
+        installGatewayApiCrds: settings.gatewayApiCrds === "install",
       },
       dependsOn: [cluster],
       outputs,

@@ -1,5 +1,6 @@
 // The eks stack under Pulumi mocks: what it asks AWS for, and the security properties of those asks.
 import { beforeAll, describe, expect, it } from "vitest";
+import { fakeCalls } from "../render/fakes.js";
 import { named } from "../render/inspect.js";
 import { holdsSecret, kubeObjects, reveal, toResourceList, toYaml } from "../render/objects.js";
 import { type Rendered, render } from "../render/render.js";
@@ -21,7 +22,7 @@ describe("eks inventory", () => {
       "eks:index:ManagedNodeGroup": 1,
       "aws:iam/role:Role": 2,
       "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 4,
-      "aws:eks/addon:Addon": 2,
+      "aws:eks/addon:Addon": 5,
       "aws:cloudwatch/logGroup:LogGroup": 5,
       "aws:ecr/repository:Repository": 1,
       "aws:ecr/lifecyclePolicy:LifecyclePolicy": 1,
@@ -32,6 +33,7 @@ describe("eks inventory", () => {
       "aws:redshiftserverless/namespace:Namespace": 1,
       "aws:redshiftserverless/workgroup:Workgroup": 1,
       "random:index/randomPassword:RandomPassword": 2,
+      "random:index/randomId:RandomId": 1,
     });
   });
 });
@@ -82,6 +84,56 @@ describe("eks network and nodes", () => {
     });
   });
 
+  it("leaves the principal running the program out of the access entries: EKS made it admin already", async () => {
+    // The fake caller is an assumed-role session of role pulumi-deployer (infra/render/fakes.ts).
+    const deployer = "arn:aws:iam::123456789012:role/pulumi-deployer";
+    const other = "arn:aws:iam::123456789012:role/operators";
+    const both = await render({
+      stack: "eks",
+      set: { "eks.adminPrincipalArns[0]": deployer, "eks.adminPrincipalArns[1]": other },
+    });
+    const entries = onlyOne(both, "eks:index:Cluster").accessEntries as Record<string, { principalArn: string }>;
+    expect(Object.values(entries).map((e) => e.principalArn)).toEqual([other]);
+  });
+
+  it("keeps a control plane AWS upgraded at end of support instead of asking for a downgrade", async () => {
+    expect(onlyOne(eks, "eks:index:Cluster").version).toBe("1.35");
+    const calls = { ...fakeCalls };
+    fakeCalls["aws:eks/getClusters:getClusters"] = () => ({ names: ["moon-eks"] });
+    fakeCalls["aws:eks/getCluster:getCluster"] = ({ inputs }) => ({ name: inputs.name, version: "1.36" });
+    try {
+      const upgraded = await render({ stack: "eks" });
+      expect(onlyOne(upgraded, "eks:index:Cluster").version).toBe("1.36");
+      // The add-ons follow the version actually running.
+      for (const addon of inputsOf(upgraded, "aws:eks/addon:Addon").filter((a) => a.addonVersion))
+        expect(addon.addonVersion).toContain("-1.36");
+      // An older live version (the configured one is a deliberate upgrade) is not kept.
+      fakeCalls["aws:eks/getCluster:getCluster"] = ({ inputs }) => ({ name: inputs.name, version: "1.34" });
+      expect(onlyOne(await render({ stack: "eks" }), "eks:index:Cluster").version).toBe("1.35");
+    } finally {
+      Object.assign(fakeCalls, calls);
+      delete fakeCalls["aws:eks/getCluster:getCluster"];
+    }
+  });
+
+  it("runs CoreDNS, kube-proxy and metrics-server as EKS add-ons at the newest build for the version", () => {
+    const cluster = onlyOne(eks, "eks:index:Cluster");
+    // pulumi-eks would leave both self-managed (never upgraded) without a default node group.
+    expect(cluster.corednsAddonOptions).toMatchObject({ enabled: false });
+    expect(cluster.kubeProxyAddonOptions).toMatchObject({ enabled: false });
+    const addons = inputsOf(eks, "aws:eks/addon:Addon").filter((a) =>
+      ["coredns", "kube-proxy", "metrics-server"].includes(String(a.addonName)),
+    );
+    expect(addons.map((a) => a.addonName).sort()).toEqual(["coredns", "kube-proxy", "metrics-server"]);
+    for (const addon of addons) {
+      expect(addon).toMatchObject({
+        clusterName: "moon-eks",
+        addonVersion: `v0.0.0-eksbuild.1-${addon.addonName}-1.35`,
+        resolveConflictsOnCreate: "OVERWRITE",
+      });
+    }
+  });
+
   it("places the managed nodes in the private subnets only, sized from config", () => {
     const nodes = onlyOne(eks, "eks:index:ManagedNodeGroup");
     const subnets = nodes.subnetIds as string[];
@@ -110,22 +162,37 @@ describe("eks network and nodes", () => {
     const provider = onlyOne(eks, "pulumi:providers:kubernetes");
     expect(holdsSecret(provider.kubeconfig)).toBe(true);
     expect(String(reveal(provider.kubeconfig))).toContain("moon-eks.eks.fake");
+    // An unknown kubeconfig at preview must not plan replacing every object: the ARN names the cluster.
+    expect(provider.clusterIdentifier).toBe("arn:aws:eks:ap-southeast-1:123456789012:cluster/moon-eks");
   });
 });
 
 describe("eks registry", () => {
-  it("scans on push, keeps tags immutable and expires old images", () => {
+  it("scans on push, keeps tags immutable and never expires a release image a colour may run", async () => {
     const repo = onlyOne(eks, "aws:ecr/repository:Repository");
     expect(repo.imageTagMutability).toBe("IMMUTABLE");
     expect(repo.imageScanningConfiguration).toEqual({ scanOnPush: true });
-    const policy = JSON.parse(String(onlyOne(eks, "aws:ecr/lifecyclePolicy:LifecyclePolicy").policy));
-    expect(policy.rules).toEqual([
+    const rules = (rendered: Rendered) =>
+      JSON.parse(String(onlyOne(rendered, "aws:ecr/lifecyclePolicy:LifecyclePolicy").policy)).rules as any[];
+    expect(rules(eks)).toEqual([
       expect.objectContaining({
         selection: expect.objectContaining({ tagStatus: "untagged", countType: "sinceImagePushed", countNumber: 7 }),
       }),
-      expect.objectContaining({
-        selection: expect.objectContaining({ tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 }),
-      }),
+    ]);
+    // Candidate tags expire by age, and only those.
+    const withCandidates = await render({
+      stack: "eks",
+      set: { "eks.registry.candidateTagPatterns[0]": "pr-*", "eks.registry.candidateExpiryDays": "3" },
+    });
+    const tagged = rules(withCandidates).filter((r) => r.selection.tagStatus !== "untagged");
+    expect(tagged.map((r) => r.selection)).toEqual([
+      {
+        tagStatus: "tagged",
+        tagPatternList: ["pr-*"],
+        countType: "sinceImagePushed",
+        countUnit: "days",
+        countNumber: 3,
+      },
     ]);
     expect(eks.outputs.registry).toBe("123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/moon-agent-tracker");
   });
@@ -146,6 +213,8 @@ describe("eks MySQL", () => {
       dbName: "moon",
       username: "moon",
     });
+    // Unique per stack instance, so tearing down a recreated stack does not collide with the last snapshot.
+    expect(db.finalSnapshotIdentifier).toMatch(/^moon-eks-final-[0-9a-f]{8}$/);
     expect(holdsSecret(db.password)).toBe(true);
     expect(onlyOne(eks, "aws:rds/subnetGroup:SubnetGroup").subnetIds).toEqual([
       "moon-eks-private-1",
@@ -249,7 +318,10 @@ describe("eks logs and load balancer", () => {
     const addons = inputsOf(eks, "aws:eks/addon:Addon");
     expect(addons.map((a) => a.addonName).sort()).toEqual([
       "amazon-cloudwatch-observability",
+      "coredns",
       "eks-pod-identity-agent",
+      "kube-proxy",
+      "metrics-server",
     ]);
     for (const addon of addons) expect(addon.clusterName).toBe("moon-eks");
     const observability = addons.find((a) => a.addonName === "amazon-cloudwatch-observability")!;

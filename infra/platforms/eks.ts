@@ -1,12 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { eksDefaults, type StackConfig } from "../config.js";
-import { eksCluster } from "./eks/cluster.js";
+import { type EksSettings, eksDefaults, type StackConfig } from "../config.js";
+import { type EksIdentity, eksCluster } from "./eks/cluster.js";
 import { eksDatabase } from "./eks/database.js";
+import { callerPrincipalArn, clusterVersion, liveClusterVersion } from "./eks/lookups.js";
 import { eksNetwork } from "./eks/network.js";
 import { eksLogGroups, eksObservability } from "./eks/observability.js";
 import { eksRegistry } from "./eks/registry.js";
 import { eksWarehouse } from "./eks/warehouse.js";
 import type { Platform } from "./platform.js";
+
+const clusterNameOf = (settings: EksSettings) => settings.clusterName ?? `moon-${pulumi.getStack()}`;
 
 /**
  * AWS: a VPC over three AZs, EKS with a private managed node group, ECR, RDS MySQL and Redshift
@@ -16,18 +19,29 @@ import type { Platform } from "./platform.js";
 export class EksPlatform extends pulumi.ComponentResource {
   readonly platform: Platform;
 
-  constructor(name: string, cfg: StackConfig, opts?: pulumi.ComponentResourceOptions) {
+  /** Looks up who runs the program and the cluster's live version (./eks/lookups.ts), then builds. */
+  static async create(name: string, cfg: StackConfig): Promise<EksPlatform> {
+    const settings = cfg.eks ?? eksDefaults;
+    const [callerArn, live] = await Promise.all([callerPrincipalArn(), liveClusterVersion(clusterNameOf(settings))]);
+    return new EksPlatform(name, cfg, { callerArn, version: clusterVersion(settings.kubernetesVersion, live) });
+  }
+
+  constructor(name: string, cfg: StackConfig, identity: EksIdentity, opts?: pulumi.ComponentResourceOptions) {
     super("moon:platform:Eks", name, {}, opts);
     const settings = cfg.eks ?? eksDefaults;
-    const clusterName = settings.clusterName ?? `moon-${pulumi.getStack()}`;
+    const clusterName = clusterNameOf(settings);
     const parent = { parent: this };
 
     const vpc = eksNetwork(clusterName, settings.network, parent);
     const logGroups = eksLogGroups(clusterName, settings.logRetentionDays, parent);
-    const { cluster, nodeGroup, nodeSecurityGroupId, kubeconfig, provider } = eksCluster(clusterName, settings, vpc, {
-      ...parent,
-      dependsOn: logGroups,
-    });
+    const {
+      cluster,
+      nodeGroup,
+      addons: clusterAddons,
+      nodeSecurityGroupId,
+      kubeconfig,
+      provider,
+    } = eksCluster(clusterName, settings, vpc, identity, { ...parent, dependsOn: logGroups });
     const addons = eksObservability(clusterName, cluster, nodeGroup, parent);
     const registry = eksRegistry(settings.registry, parent);
     const network = { vpc, cidr: settings.network.cidr, nodeSecurityGroupId };
@@ -51,9 +65,10 @@ export class EksPlatform extends pulumi.ComponentResource {
         serviceType: "LoadBalancer",
         // EKS's cloud controller makes an internet-facing NLB in the subnets tagged kubernetes.io/role/elb.
         serviceAnnotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" },
+        installGatewayApiCrds: true,
       },
-      // Pods need nodes to land on, and log shipping in place before the first one starts.
-      dependsOn: [nodeGroup, ...addons],
+      // Pods need nodes to land on, DNS and metrics (HPAs), and log shipping before the first one starts.
+      dependsOn: [nodeGroup, ...clusterAddons, ...addons],
       outputs,
     };
     this.registerOutputs(outputs);

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { type LocalSettings, localDefaults, type StackConfig } from "../config.js";
+import type { LocalSettings, StackConfig } from "../config.js";
 import type { Platform } from "./platform.js";
 
 const mysqlPort = 3306;
@@ -18,9 +18,18 @@ export class LocalPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, cfg: StackConfig, opts?: pulumi.ComponentResourceOptions) {
     super("moon:platform:Local", name, {}, opts);
-    const settings: LocalSettings = cfg.local ?? localDefaults;
-    const provider = new k8s.Provider("local", { context: settings.context }, { parent: this });
+    // The schema requires the section (and its context) when the target is local.
+    const settings = cfg.local as LocalSettings;
+    const provider = new k8s.Provider(
+      "local",
+      // Named, never the current context: `up` or `destroy -s local` must not reach another cluster.
+      // The context also identifies the cluster, so a kubeconfig change does not replace every object.
+      { context: settings.context, clusterIdentifier: settings.context },
+      { parent: this },
+    );
     const k8sOpts = { parent: this, provider };
+    // HPAs scale on metrics-server's figures; kind ships none (minikube has it as an add-on).
+    const metricsServer = settings.metricsServer ? [localMetricsServer(k8sOpts)] : [];
 
     const namespace = new k8s.core.v1.Namespace(
       "data",
@@ -194,10 +203,32 @@ export class LocalPlatform extends pulumi.ComponentResource {
         egress: { port: mysqlPort, pods: dataPods },
       },
       // kind and minikube have no load balancer; reach the gateway with a port-forward (README).
-      gateway: { serviceType: "ClusterIP", serviceAnnotations: {}, url: "http://localhost:8080" },
-      dependsOn: [statefulSet],
+      gateway: {
+        serviceType: "ClusterIP",
+        serviceAnnotations: {},
+        url: "http://localhost:8080",
+        installGatewayApiCrds: true,
+      },
+      dependsOn: [statefulSet, ...metricsServer],
       outputs: { databaseHost: host },
     };
     this.registerOutputs({ databaseHost: host });
   }
+}
+
+/** metrics-server from its upstream chart (3.13.1 ships metrics-server 0.8.1), into kube-system. */
+function localMetricsServer(opts: pulumi.CustomResourceOptions): k8s.helm.v3.Release {
+  return new k8s.helm.v3.Release(
+    "metrics-server",
+    {
+      name: "metrics-server",
+      chart: "metrics-server",
+      version: "3.13.1",
+      repositoryOpts: { repo: "https://kubernetes-sigs.github.io/metrics-server/" },
+      namespace: "kube-system",
+      // kind's (and k3d's) kubelets serve self-signed certificates, which metrics-server would refuse.
+      values: { args: ["--kubelet-insecure-tls"] },
+    },
+    opts,
+  );
 }

@@ -51,6 +51,8 @@ export interface GatewayFacts {
   /** Annotations for the gateway's LoadBalancer Service (AWS NLB, DO load balancer). */
   serviceAnnotations: Record<string, pulumi.Input<string>>;
   serviceType: "LoadBalancer" | "NodePort" | "ClusterIP";
+  /** False where the cluster ships and manages the Gateway API CRDs itself (DOKS). */
+  installGatewayApiCrds: boolean;
   /** Base URL clients use when no `domain` is configured (local: a port-forward); absent, the Gateway's reported address is used. */
   url?: pulumi.Input<string>;
 }

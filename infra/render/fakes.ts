@@ -17,6 +17,7 @@ export const fakeOutputs: Record<string, (args: MockResourceArgs) => Record<stri
   "kubernetes:gateway.networking.k8s.io/v1:Gateway": () => ({
     status: { addresses: [{ type: "Hostname", value: "gateway.lb.fake" }] },
   }),
+  "random:index/randomId:RandomId": ({ name }) => ({ hex: `${name.length.toString(16).padStart(8, "0")}` }),
   "random:index/randomString:RandomString": ({ inputs }) => ({ result: "x".repeat(Number(inputs.length ?? 8)) }),
   // eks: remote components are single resources here; these are the outputs the platform reads.
   "awsx:ec2:Vpc": ({ name }) => ({
@@ -31,7 +32,10 @@ export const fakeOutputs: Record<string, (args: MockResourceArgs) => Record<stri
       clusters: [{ name, cluster: { server: `https://${name}.eks.fake` } }],
     }),
     clusterSecurityGroupId: `${name}-cluster-sg`,
-    eksCluster: { name: inputs.name ?? name },
+    eksCluster: {
+      name: inputs.name ?? name,
+      arn: `arn:aws:eks:ap-southeast-1:123456789012:cluster/${inputs.name ?? name}`,
+    },
   }),
   "aws:iam/role:Role": ({ name }) => ({ arn: `arn:aws:iam::123456789012:role/${name}` }),
   "aws:ecr/repository:Repository": ({ inputs }) => ({
@@ -42,7 +46,11 @@ export const fakeOutputs: Record<string, (args: MockResourceArgs) => Record<stri
     endpoints: [{ address: `${name}.redshift-serverless.fake`, port: 5439, vpcEndpoints: [] }],
   }),
   // doks
-  "digitalocean:index/kubernetesCluster:KubernetesCluster": ({ name }) => ({ name }),
+  "digitalocean:index/kubernetesCluster:KubernetesCluster": ({ name }) => ({
+    name,
+    endpoint: `https://${name}.k8s.ondigitalocean.fake`,
+    kubeConfigs: [{ clusterCaCertificate: "ZmFrZS1jYQ==", token: `fake-token-${name}` }],
+  }),
   "digitalocean:index/containerRegistry:ContainerRegistry": ({ inputs }) => ({
     endpoint: `registry.digitalocean.com/${inputs.name}`,
     serverUrl: "registry.digitalocean.com",
@@ -62,11 +70,25 @@ export const fakeOutputs: Record<string, (args: MockResourceArgs) => Record<stri
 
 /** Results of provider functions (data sources), by token; unlisted calls return their inputs. */
 export const fakeCalls: Record<string, (args: MockCallArgs) => Record<string, unknown>> = {
+  // Whoever runs the program: a CI role's session, as GitHub's OIDC login gives it.
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+    accountId: "123456789012",
+    arn: "arn:aws:sts::123456789012:assumed-role/pulumi-deployer/ci-session",
+    userId: "AROAFAKE:ci-session",
+  }),
+  // As AWS does: an assumed-role session maps to its role, anything else to itself.
+  "aws:iam/getSessionContext:getSessionContext": ({ inputs }) => {
+    const session = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(String(inputs.arn));
+    return { arn: inputs.arn, issuerArn: session ? `arn:aws:iam::${session[1]}:role/${session[2]}` : inputs.arn };
+  },
+  // No cluster yet (a first `up`), unless a test says otherwise.
+  "aws:eks/getClusters:getClusters": () => ({ names: [] }),
+  "aws:eks/getAddonVersion:getAddonVersion": ({ inputs }) => ({
+    ...inputs,
+    version: `v0.0.0-eksbuild.1-${inputs.addonName}-${inputs.kubernetesVersion}`,
+  }),
   "digitalocean:index/getKubernetesVersions:getKubernetesVersions": ({ inputs }) => ({
     latestVersion: `${inputs.versionPrefix ?? "1.35."}4-do.0`,
-  }),
-  "digitalocean:index/getKubernetesCluster:getKubernetesCluster": ({ inputs }) => ({
-    kubeConfigs: [{ rawConfig: `apiVersion: v1\nkind: Config\nclusters: [{name: ${inputs.name}}]\n` }],
   }),
   "digitalocean:index/getDatabaseCa:getDatabaseCa": () => ({
     certificate: "-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n",

@@ -6,7 +6,7 @@ import type { DoksSettings } from "../../config.js";
 export interface DoksCluster {
   vpc: digitalocean.Vpc;
   cluster: digitalocean.KubernetesCluster;
-  /** Freshly issued on every `pulumi up`; a secret. */
+  /** Authenticates through `doctl` (DIGITALOCEAN_ACCESS_TOKEN or `doctl auth init`); a secret. */
   kubeconfig: pulumi.Output<string>;
   provider: k8s.Provider;
 }
@@ -29,6 +29,8 @@ export function doksCluster(name: string, settings: DoksSettings, opts: pulumi.C
       vpcUuid: vpc.id,
       version: release.latestVersion,
       ha: settings.highAvailability,
+      // Credentials the resource itself holds expire in an hour; the provider does not use them.
+      kubeconfigExpireSeconds: 3600,
       // DigitalOcean applies patch releases in the window, replacing nodes one surge node at a time.
       autoUpgrade: true,
       surgeUpgrade: true,
@@ -45,21 +47,42 @@ export function doksCluster(name: string, settings: DoksSettings, opts: pulumi.C
     { ...opts, ignoreChanges: ["version", "nodePool.nodeCount"] },
   );
 
-  // The kubeconfig stored on the cluster resource carries a token that lapses after seven days
-  // (pulumi-digitalocean#77). Reading it again on every run keeps the provider's credentials fresh;
-  // keying the read on the id makes it wait for the cluster instead of failing in the first preview.
+  // The provider authenticates through doctl on every call, as EKS's kubeconfig does through
+  // `aws eks get-token`: no stored token lapses after seven days (pulumi-digitalocean#77, #312), so
+  // `pulumi destroy` and `pulumi refresh` work on a stack untouched for weeks. The token the cluster
+  // resource still holds is short-lived (#78) and used by nothing.
   const kubeconfig = pulumi.secret(
-    digitalocean
-      .getKubernetesClusterOutput(
-        { name: pulumi.all([cluster.id, cluster.name]).apply(([, clusterName]) => clusterName) },
-        { parent: opts.parent },
-      )
-      .kubeConfigs.apply((configs) => {
-        const raw = configs[0]?.rawConfig;
-        if (!raw) throw new Error("DigitalOcean returned no kubeconfig for the cluster");
-        return raw;
-      }),
+    pulumi
+      .all([cluster.id, cluster.name, cluster.endpoint, cluster.kubeConfigs])
+      .apply(([id, clusterName, endpoint, configs]) =>
+        execKubeconfig(id, clusterName, endpoint, configs?.[0]?.clusterCaCertificate),
+      ),
   );
-  const provider = new k8s.Provider(name, { kubeconfig }, opts);
+  const provider = new k8s.Provider(name, { kubeconfig, clusterIdentifier: cluster.id }, opts);
   return { vpc, cluster, kubeconfig, provider };
+}
+
+/** A kubeconfig whose user runs `doctl kubernetes cluster kubeconfig exec-credential` (what `doctl kubernetes cluster kubeconfig save` writes). */
+function execKubeconfig(id: string, clusterName: string, endpoint: string, caData: string | undefined): string {
+  const context = `do-${clusterName}`;
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: context, cluster: { server: endpoint, "certificate-authority-data": caData } }],
+    users: [
+      {
+        name: context,
+        user: {
+          exec: {
+            apiVersion: "client.authentication.k8s.io/v1beta1",
+            command: "doctl",
+            args: ["kubernetes", "cluster", "kubeconfig", "exec-credential", "--version=v1beta1", id],
+            interactiveMode: "Never",
+          },
+        },
+      },
+    ],
+    contexts: [{ name: context, context: { cluster: context, user: context } }],
+    "current-context": context,
+  });
 }

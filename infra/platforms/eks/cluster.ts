@@ -8,6 +8,8 @@ import type { EksSettings } from "../../config.js";
 export interface EksCluster {
   cluster: eks.Cluster;
   nodeGroup: eks.ManagedNodeGroup;
+  /** CoreDNS, kube-proxy and metrics-server as EKS add-ons. */
+  addons: aws.eks.Addon[];
   /** The EKS-created security group every managed node (and so every pod) carries. */
   nodeSecurityGroupId: pulumi.Output<string>;
   /** Kubeconfig for the program and operators; a secret so it never appears in plain stack output. */
@@ -30,13 +32,16 @@ export function eksCluster(
   clusterName: string,
   settings: EksSettings,
   vpc: awsx.ec2.Vpc,
+  identity: EksIdentity,
   opts: pulumi.ComponentResourceOptions,
 ): EksCluster {
+  // The creator is cluster admin already; an entry of its own would collide with EKS's.
+  const admins = settings.adminPrincipalArns.filter((arn) => arn !== identity.callerArn);
   const cluster = new eks.Cluster(
     clusterName,
     {
       name: clusterName,
-      version: settings.kubernetesVersion,
+      version: identity.version,
       vpcId: vpc.vpcId,
       publicSubnetIds: vpc.publicSubnetIds,
       privateSubnetIds: vpc.privateSubnetIds,
@@ -48,14 +53,18 @@ export function eksCluster(
       endpointPrivateAccess: true,
       endpointPublicAccess: true,
       publicAccessCidrs: settings.apiAllowedCidrs,
-      // Extended support costs six times the standard hourly rate: upgrade instead.
+      // Extended support costs six times the standard hourly rate: upgrade instead (README: upgrading).
       upgradePolicy: { supportType: "STANDARD" },
+      // With no default node group pulumi-eks leaves CoreDNS and kube-proxy self-managed (never
+      // upgraded); they are EKS add-ons below instead.
+      corednsAddonOptions: { enabled: false },
+      kubeProxyAddonOptions: { enabled: false },
       // The VPC CNI enforces NetworkPolicies only when asked; without this the deny-by-default
       // policies of infra/k8s would be accepted and silently ignored.
       useDefaultVpcCni: false,
       vpcCniOptions: { enableNetworkPolicy: true },
       accessEntries: Object.fromEntries(
-        settings.adminPrincipalArns.map((principalArn, i) => [
+        admins.map((principalArn, i) => [
           `admin-${i + 1}`,
           {
             principalArn,
@@ -101,7 +110,49 @@ export function eksCluster(
     { ...opts, dependsOn: attachments },
   );
 
+  const addons = ["coredns", "kube-proxy", "metrics-server"].map((addonName) =>
+    clusterAddon(clusterName, cluster, identity.version, addonName, { ...opts, dependsOn: [nodeGroup] }),
+  );
+
   const kubeconfig = pulumi.secret(cluster.kubeconfigJson);
-  const provider = new k8s.Provider(clusterName, { kubeconfig }, opts);
-  return { cluster, nodeGroup, nodeSecurityGroupId: cluster.clusterSecurityGroupId, kubeconfig, provider };
+  // The cluster's ARN identifies it: a kubeconfig that is unknown at preview (the cluster changing)
+  // no longer plans a replacement of every Kubernetes object.
+  const provider = new k8s.Provider(clusterName, { kubeconfig, clusterIdentifier: cluster.eksCluster.arn }, opts);
+  return { cluster, nodeGroup, addons, nodeSecurityGroupId: cluster.clusterSecurityGroupId, kubeconfig, provider };
+}
+
+/** What the program looked up before building the cluster (./lookups.ts). */
+export interface EksIdentity {
+  /** The principal running the program, as an access entry would name it. */
+  callerArn: string;
+  /** Control-plane minor version to ask for. */
+  version: string;
+}
+
+/**
+ * An EKS add-on at the newest build for the cluster's version, so a version bump upgrades it too.
+ * It takes over (OVERWRITE) the self-managed copy EKS bootstrapped; later edits in the cluster are kept.
+ */
+function clusterAddon(
+  clusterName: string,
+  cluster: eks.Cluster,
+  kubernetesVersion: string,
+  addonName: string,
+  opts: pulumi.CustomResourceOptions,
+): aws.eks.Addon {
+  const release = aws.eks.getAddonVersionOutput(
+    { addonName, kubernetesVersion, mostRecent: true },
+    { parent: opts.parent },
+  );
+  return new aws.eks.Addon(
+    `${clusterName}-${addonName}`,
+    {
+      clusterName: cluster.eksCluster.name,
+      addonName,
+      addonVersion: release.version,
+      resolveConflictsOnCreate: "OVERWRITE",
+      resolveConflictsOnUpdate: "PRESERVE",
+    },
+    opts,
+  );
 }

@@ -31,6 +31,9 @@ export function eksDatabase(
   // Alphanumeric: RDS refuses some punctuation and the password travels inside a URL.
   const password = new random.RandomPassword(`${name}-mysql`, { length: 32, special: false }, opts);
   const secretPassword = pulumi.secret(password.result);
+  // Snapshot names are unique per account and region: a constant one fails the second teardown of a
+  // recreated stack. The suffix is made once per stack and kept in its state.
+  const snapshotSuffix = new random.RandomId(`${name}-final-snapshot`, { byteLength: 4 }, opts);
 
   const instance = new aws.rds.Instance(
     name,
@@ -55,7 +58,7 @@ export function eksDatabase(
       backupRetentionPeriod: settings.backupRetentionDays,
       copyTagsToSnapshot: true,
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: `${name}-final`,
+      finalSnapshotIdentifier: pulumi.interpolate`${name}-final-${snapshotSuffix.hex}`,
       autoMinorVersionUpgrade: true,
     },
     opts,

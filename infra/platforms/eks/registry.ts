@@ -4,7 +4,7 @@ import type { EksSettings } from "../../config.js";
 
 /**
  * ECR repository for the release image: scanned on push, tags immutable (a colour's tag always means
- * the same image, so a rollback is exact), and a lifecycle policy so old images do not pile up.
+ * the same image, so a rollback is exact), and a lifecycle policy that never expires a release image.
  */
 export function eksRegistry(
   settings: EksSettings["registry"],
@@ -30,27 +30,38 @@ export function eksRegistry(
   return repository;
 }
 
-/** Untagged layers go after a few days; tagged releases beyond the newest `keepImages` go too. */
+/**
+ * Only what no colour can be running expires: untagged layers, and candidate tags (never deployed as a
+ * colour) by age. Release tags are kept however many there are: a colour may run an old one for months,
+ * and a count rule would delete it from under the running pods and the next rollback.
+ */
 function lifecyclePolicy(settings: EksSettings["registry"]) {
-  return {
-    rules: [
-      {
-        rulePriority: 1,
-        description: "expire untagged images",
-        selection: {
-          tagStatus: "untagged",
-          countType: "sinceImagePushed",
-          countUnit: "days",
-          countNumber: settings.untaggedExpiryDays,
-        },
-        action: { type: "expire" },
-      },
-      {
-        rulePriority: 2,
-        description: `keep the newest ${settings.keepImages} images`,
-        selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: settings.keepImages },
-        action: { type: "expire" },
-      },
-    ],
+  const untagged = {
+    rulePriority: 1,
+    description: "expire untagged images",
+    selection: {
+      tagStatus: "untagged",
+      countType: "sinceImagePushed",
+      countUnit: "days",
+      countNumber: settings.untaggedExpiryDays,
+    },
+    action: { type: "expire" },
   };
+  const candidates = settings.candidateTagPatterns.length
+    ? [
+        {
+          rulePriority: 2,
+          description: "expire candidate images",
+          selection: {
+            tagStatus: "tagged",
+            tagPatternList: settings.candidateTagPatterns,
+            countType: "sinceImagePushed",
+            countUnit: "days",
+            countNumber: settings.candidateExpiryDays,
+          },
+          action: { type: "expire" },
+        },
+      ]
+    : [];
+  return { rules: [untagged, ...candidates] };
 }
