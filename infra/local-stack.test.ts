@@ -310,7 +310,7 @@ describe("workload hygiene", () => {
     }
     const cron = named(objects, "CronJob", "aggregator").spec as any;
     expect(cron).toMatchObject({
-      schedule: "0 * * * *",
+      schedule: "*/5 * * * *",
       concurrencyPolicy: "Forbid",
       startingDeadlineSeconds: expect.any(Number),
       successfulJobsHistoryLimit: expect.any(Number),
