@@ -1,72 +1,81 @@
-// GET /agents/{code} on the real agent service (auth, validation, a MySQL read, logging, metrics)
-// against a bare Hono handler measured in the same run. Goals: >= 0.3 of the bare rate; RSS < 120 MB.
-import mysql from "mysql2/promise";
-import { connect } from "../apps/db/client.js";
-import { runMigrations } from "../apps/db/migrate.js";
+// GET /agents/{code} on the real agent service (auth, validation, a MySQL read, request log at the
+// default level, metrics; the image's NODE_OPTIONS) against the minimal peer (bench/peer.ts: node:http,
+// a mysql2 pool of 10, a bearer check, the same keyed SELECT), on two freshly migrated databases
+// holding the same rows, loaded with wrk in alternating rounds.
+// Goals: throughput >= 0.75 of the peer's, p99 <= 1.5x the peer's, service RSS < 120 MB.
 import { seedAgentData } from "../apps/db/seed.js";
-import { createMysqlDatabase } from "../scripts/local-db.js";
-import { imageNodeOptions, load, ratio, report, startChild } from "./lib/load.js";
-
-async function rawLookups(databaseUrl: string, seconds: number): Promise<number> {
-  const pool = mysql.createPool({ uri: databaseUrl, connectionLimit: 20 });
-  let done = 0;
-  const until = Date.now() + seconds * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: 50 }, async () => {
-      while (Date.now() < until) {
-        await pool.query("SELECT * FROM agents WHERE agent_code = ? LIMIT 1", ["AGT004"]);
-        done++;
-      }
-    }),
-  );
-  const rate = done / ((performance.now() - started) / 1000);
-  await pool.end();
-  return rate;
-}
+import { freshDatabase } from "../test/databases.js";
+import {
+  alternate,
+  countRequestLines,
+  imageNodeOptions,
+  load,
+  numberFlag,
+  ratio,
+  report,
+  requireWrk,
+  startChild,
+} from "./lib/load.js";
 
 export async function run(args: string[]): Promise<void> {
-  const seconds = Number(args.find((a) => a.startsWith("--seconds="))?.split("=")[1] ?? 10);
-  const databaseUrl = process.env.BENCH_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/moon_bench";
-  await createMysqlDatabase(databaseUrl);
-  const handle = connect(databaseUrl, { poolSize: 2 });
-  await runMigrations(handle);
-  await seedAgentData(handle);
-  await handle.close();
-
-  // The database's own limit for the same read: mysql2, 50 concurrent lookups by agent code.
-  const raw = await rawLookups(databaseUrl, seconds);
-
+  requireWrk();
+  const seconds = numberFlag(args, "seconds", 10);
+  const rounds = numberFlag(args, "rounds", 3);
   const key = "bench-viewer-key-000000000000";
-  const bare = await startChild(["bench/bare-hono.ts"], { PORT: "18080" }, "http://127.0.0.1:18080/agents/AGT004");
-  const bareResult = await load({ url: "http://127.0.0.1:18080/agents/AGT004", durationSeconds: seconds });
-  await bare.stop();
+  const peerDb = await freshDatabase();
+  const serviceDb = await freshDatabase();
+  const running: Array<{ stop(): Promise<void> }> = [];
+  try {
+    for (const db of [peerDb, serviceDb]) {
+      await seedAgentData(db.handle);
+      await db.handle.close();
+    }
+    const peer = await startChild(
+      ["bench/peer.ts", "agent"],
+      { PORT: "18100", DATABASE_URL: peerDb.url, PEER_KEY: key, NODE_OPTIONS: imageNodeOptions() },
+      "http://127.0.0.1:18100/ready",
+    );
+    running.push(peer);
+    const service = await startChild(
+      ["dist/apps/main.js", "agent"],
+      { PORT: "18000", DATABASE_URL: serviceDb.url, API_KEYS: `viewer:${key}`, NODE_OPTIONS: imageNodeOptions() },
+      undefined,
+      true,
+    );
+    running.push(service);
 
-  const agent = await startChild(["dist/apps/main.js", "agent"], {
-    PORT: "18000",
-    DATABASE_URL: databaseUrl,
-    API_KEYS: `viewer:${key}`,
-    LOG_LEVEL: "warn",
-    DB_POOL_SIZE: "20",
-    NODE_OPTIONS: imageNodeOptions(),
-  });
-  const agentResult = await load({
-    url: "http://127.0.0.1:18000/agents/AGT004",
-    headers: { authorization: `Bearer ${key}` },
-    durationSeconds: seconds,
-  });
-  const rss = agent.peakRssMb();
-  await agent.stop();
+    const target = (port: number) => ({
+      url: `http://127.0.0.1:${port}/agents/AGT004`,
+      headers: { authorization: `Bearer ${key}` },
+      durationSeconds: seconds,
+    });
+    // Warm both up (JIT, pools) before measuring.
+    await load({ ...target(18100), durationSeconds: 3 });
+    const warm = await load({ ...target(18000), durationSeconds: 3 });
+    const r = await alternate(rounds, target(18100), target(18000));
+    const rss = service.peakRssMb();
+    await service.stop();
+    const logged = countRequestLines(service.logFile!);
 
-  report(`GET /agents/{code}, 50 connections, ${seconds}s each`, [
-    ["bare Hono req/s", Math.round(bareResult.requestsPerSecond)],
-    ["bare Hono p99 ms", bareResult.p99Ms],
-    ["agent service req/s", Math.round(agentResult.requestsPerSecond)],
-    ["agent service p99 ms", agentResult.p99Ms],
-    ["agent errors / non-2xx", `${agentResult.errors} / ${agentResult.non2xx}`],
-    ["ratio service/bare", `${ratio(agentResult.requestsPerSecond, bareResult.requestsPerSecond)} (goal >= 0.3)`],
-    ["raw mysql2 lookups/s", Math.round(raw)],
-    ["ratio service/raw lookups", ratio(agentResult.requestsPerSecond, raw)],
-    ["agent peak RSS MB", `${rss} (goal < 120; NODE_OPTIONS as in the image: ${imageNodeOptions()})`],
-  ]);
+    report(`GET /agents/{code}, 50 connections, ${rounds} alternating rounds of ${seconds}s`, [
+      ["peer req/s", Math.round(r.peer.requestsPerSecond)],
+      ["service req/s", Math.round(r.service.requestsPerSecond)],
+      [
+        "ratio service/peer",
+        `${ratio(r.service.requestsPerSecond, r.peer.requestsPerSecond)} (goal >= 0.75; rounds ${r.ratios.join(", ")})`,
+      ],
+      ["peer p99 ms", r.peer.p99Ms],
+      ["service p99 ms", `${r.service.p99Ms} (${ratio(r.service.p99Ms, r.peer.p99Ms)}x the peer's; goal <= 1.5x)`],
+      [
+        "peer / service errors, non-2xx",
+        `${r.peer.errors}, ${r.peer.non2xx} / ${r.service.errors}, ${r.service.non2xx}`,
+      ],
+      ["service request log lines / requests", `${logged} / ${warm.total + r.service.total}`],
+      ["service peak RSS MB", `${rss} (goal < 120; NODE_OPTIONS as in the image: ${imageNodeOptions()})`],
+    ]);
+  } finally {
+    for (const child of running) await child.stop();
+    await peerDb.drop();
+    await serviceDb.drop();
+  }
 }

@@ -1,38 +1,60 @@
-// Sales ingest on the real sales service against the raw limit of the same MySQL server, in one run:
-//   POST /sales (auth, validation, idempotent insert, change log, target tracking), 50 connections,
-//     vs 50 concurrent single-row autocommit INSERTs of the same row shape with mysql2;
-//   POST /sales/batch (1,000 sales a request) rows/s vs raw 1,000-row INSERTs.
-// Goals: single >= 0.5 of raw with p99 < 50 ms; batch >= 0.5 of raw; service RSS < 150 MB.
-// Also measured: the server's rate for a POST refused at validation, the most any POST can reach.
-import { execFileSync } from "node:child_process";
+// Sales ingest on the real sales service (auth, validation, idempotent insert, change log, target
+// progress, request log at the default level, metrics; the image's NODE_OPTIONS), in one run:
+//   POST /sales, 50 connections, against the minimal peer (bench/peer.ts: node:http, a mysql2 pool of
+//     10, a bearer check, the same transaction per request), each on its own freshly migrated database
+//     with the same rows and targets, loaded with wrk in alternating rounds;
+//   POST /sales/batch (1,000 sales a request) rows/s vs raw 1,000-row INSERTs with mysql2.
+// Goals: POST /sales >= 0.75 of the peer with p99 <= 1.5x the peer's; batch >= 0.5 of raw; RSS < 150 MB.
 import mysql from "mysql2/promise";
-import { connect } from "../apps/db/client.js";
 import { demoAgents, demoAuthorisations } from "../apps/db/demo-data.js";
-import { runMigrations } from "../apps/db/migrate.js";
 import { seedAgentData } from "../apps/db/seed.js";
-import { createMysqlDatabase } from "../scripts/local-db.js";
-import { imageNodeOptions, load, peakRssMb, ratio, report, startChild } from "./lib/load.js";
+import { freshDatabase } from "../test/databases.js";
+import {
+  alternate,
+  countRequestLines,
+  imageNodeOptions,
+  load,
+  numberFlag,
+  peakRssMb,
+  ratio,
+  report,
+  requireWrk,
+  startChild,
+} from "./lib/load.js";
 
 const connections = 50;
 const batchSize = 1000;
 const batchConnections = 4;
 
 const activeAgents = demoAgents.filter((a) => a.status !== "inactive").map((a) => a.agentCode);
-const sellable = demoAuthorisations.filter(([agent]) => activeAgents.includes(agent));
+const sellable = demoAuthorisations
+  .filter(([agent]) => activeAgents.includes(agent))
+  .flatMap(([agent, products]) => products.map((p) => [agent, p] as const));
 const month = new Date().toISOString().slice(0, 7);
 
-let serial = 0;
-/** A sale of an authorised product this month, with a saleRef never used before in this run. */
-function nextSale(prefix: string) {
-  const [agentCode, products] = sellable[serial % sellable.length]!;
-  serial++;
-  return {
-    saleRef: `${prefix}-${process.pid}-${serial}`,
-    agentCode,
-    productCode: products[serial % products.length]!,
-    amount: `${100 + (serial % 900)}.${String(serial % 100).padStart(2, "0")}`,
-    saleDate: `${month}-${String(1 + (serial % 28)).padStart(2, "0")}`,
-  };
+/**
+ * wrk Lua for sales of authorised products this month, each with a saleRef never used before in this
+ * run (`prefix`, wrk thread, counter); `perRequest` sales a request, as a batch body when above 1.
+ */
+function salesLua(prefix: string, perRequest: number): string {
+  return `
+local sellable = { ${sellable.map(([a, p]) => `{"${a}","${p}"}`).join(", ")} }
+local threads = 0
+setup = function(thread) thread:set("tid", threads); threads = threads + 1 end
+local n = 0
+local function sale()
+  n = n + 1
+  local s = sellable[(n % #sellable) + 1]
+  return string.format('{"saleRef":"${prefix}-%d-%d","agentCode":"%s","productCode":"%s","amount":"%d.%02d","saleDate":"${month}-%02d"}',
+    tid, n, s[1], s[2], 100 + n % 900, n % 100, 1 + n % 28)
+end
+request = function()
+  if ${perRequest} == 1 then return wrk.format(nil, nil, nil, sale()) end
+  local items = {}
+  for i = 1, ${perRequest} do items[i] = sale() end
+  return wrk.format(nil, nil, nil, '{"sales":[' .. table.concat(items, ",") .. ']}')
+end
+`;
 }
 
 /** Every agent, team and product gets a monthly target, so each sale moves three running totals. */
@@ -52,132 +74,118 @@ async function setTargets(url: string): Promise<void> {
   await conn.end();
 }
 
-interface RawResult {
-  rowsPerSecond: number;
-  p99Ms: number;
-}
-
-/** `workers` loops each running `statement` back to back for `seconds`; rows/s and p99 statement time. */
-async function rawLoad(
-  url: string,
-  workers: number,
-  seconds: number,
-  rowsPer: number,
-  statement: (c: mysql.Pool) => Promise<unknown>,
-): Promise<RawResult> {
+/** `workers` loops of 1,000-row INSERTs into a copy of the sales table for `seconds`: rows/s. */
+async function rawBatchLoad(url: string, workers: number, seconds: number): Promise<number> {
   const pool = mysql.createPool({ uri: url, connectionLimit: workers });
-  const latencies: number[] = [];
+  await pool.query("CREATE TABLE raw_sales LIKE sales");
+  let statements = 0;
+  let serial = 0;
   const until = Date.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: workers }, async () => {
       while (Date.now() < until) {
-        const t = performance.now();
-        await statement(pool);
-        latencies.push(performance.now() - t);
+        const rows = Array.from({ length: batchSize }, () => {
+          const [agent, product] = sellable[serial++ % sellable.length]!;
+          return [`RAWB-${serial}`, agent, product, "123.45", `${month}-01`, "Colombo", "Alpha"];
+        });
+        await pool.query(
+          "INSERT INTO raw_sales (sale_ref, agent_code, product_code, amount, sale_date, branch, team) VALUES ?",
+          [rows],
+        );
+        statements++;
       }
     }),
   );
   await pool.end();
-  latencies.sort((a, b) => a - b);
-  return {
-    rowsPerSecond: (latencies.length * rowsPer) / seconds,
-    p99Ms: Math.round(latencies[Math.floor(latencies.length * 0.99)]! * 10) / 10,
-  };
+  return (statements * batchSize) / seconds;
 }
 
-const rawRow = (s: ReturnType<typeof nextSale>) => [
-  s.saleRef,
-  s.agentCode,
-  s.productCode,
-  s.amount,
-  s.saleDate,
-  "Colombo",
-  "Alpha",
-];
-const rawInsert =
-  "INSERT INTO raw_sales (sale_ref, agent_code, product_code, amount, sale_date, branch, team) VALUES ?";
-
 export async function run(args: string[]): Promise<void> {
-  const seconds = Number(args.find((a) => a.startsWith("--seconds="))?.split("=")[1] ?? 10);
-  const databaseUrl = process.env.BENCH_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/moon_bench_sales";
-  await createMysqlDatabase(databaseUrl);
-  const handle = connect(databaseUrl, { poolSize: 2 });
-  await runMigrations(handle);
-  await seedAgentData(handle);
-  // Start from empty tables each run, so every run measures the same thing.
-  for (const table of ["sales", "sale_changes", "target_progress", "target_alerts", "targets"])
-    await handle.pool.query(`DELETE FROM ${table}`);
-  await handle.pool.query("DROP TABLE IF EXISTS raw_sales");
-  await handle.pool.query("CREATE TABLE raw_sales LIKE sales");
-  await handle.close();
-  await setTargets(databaseUrl);
-
-  const raw = await rawLoad(databaseUrl, connections, seconds, 1, (pool) =>
-    pool.query(rawInsert, [[rawRow(nextSale("RAW"))]]),
-  );
-  const rawBatch = await rawLoad(databaseUrl, batchConnections, seconds, batchSize, (pool) =>
-    pool.query(rawInsert, [Array.from({ length: batchSize }, () => rawRow(nextSale("RAWB")))]),
-  );
-
+  requireWrk();
+  const seconds = numberFlag(args, "seconds", 10);
+  const rounds = numberFlag(args, "rounds", 3);
   const key = "bench-integration-key-0000000000";
-  // The compiled program, as the container runs it: memory is the service's, not the TypeScript loader's.
-  execFileSync("npm", ["run", "build", "--silent"], { stdio: "inherit" });
-  const service = await startChild(["dist/apps/main.js", "sales"], {
-    PORT: "18001",
-    DATABASE_URL: databaseUrl,
-    API_KEYS: `integration:${key}`,
-    NOTIFICATION_URL: "http://127.0.0.1:9",
-    NOTIFICATION_API_KEY: key,
-    LOG_LEVEL: "warn",
-    DB_POOL_SIZE: process.env.BENCH_POOL_SIZE ?? "20",
-    NODE_OPTIONS: imageNodeOptions(),
-  });
-  const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
-  // The same server's HTTP ceiling: a POST it refuses at validation (auth, JSON, schema; no database).
-  const ceiling = await load({
-    url: "http://127.0.0.1:18001/sales",
-    method: "POST",
-    headers,
-    connections,
-    durationSeconds: seconds,
-    body: () => JSON.stringify({ ...nextSale("BAD"), amount: "not money" }),
-  });
-  const single = await load({
-    url: "http://127.0.0.1:18001/sales",
-    method: "POST",
-    headers,
-    connections,
-    durationSeconds: seconds,
-    body: () => JSON.stringify(nextSale("SVC")),
-  });
-  const batch = await load({
-    url: "http://127.0.0.1:18001/sales/batch",
-    method: "POST",
-    headers,
-    connections: batchConnections,
-    durationSeconds: seconds,
-    body: () => JSON.stringify({ sales: Array.from({ length: batchSize }, () => nextSale("SVCB")) }),
-  });
-  const rss = peakRssMb(service.process.pid!);
-  await service.stop();
+  const peerDb = await freshDatabase();
+  const serviceDb = await freshDatabase();
+  const running: Array<{ stop(): Promise<void> }> = [];
+  try {
+    for (const db of [peerDb, serviceDb]) {
+      await seedAgentData(db.handle);
+      await db.handle.close();
+      await setTargets(db.url);
+    }
+    const peer = await startChild(
+      ["bench/peer.ts", "sales"],
+      { PORT: "18101", DATABASE_URL: peerDb.url, PEER_KEY: key, NODE_OPTIONS: imageNodeOptions() },
+      "http://127.0.0.1:18101/ready",
+    );
+    running.push(peer);
+    const service = await startChild(
+      ["dist/apps/main.js", "sales"],
+      {
+        PORT: "18001",
+        DATABASE_URL: serviceDb.url,
+        API_KEYS: `integration:${key}`,
+        NOTIFICATION_URL: "http://127.0.0.1:9",
+        NOTIFICATION_API_KEY: key,
+        NODE_OPTIONS: imageNodeOptions(),
+      },
+      undefined,
+      true,
+    );
+    running.push(service);
 
-  report(`Sales ingest, ${seconds}s per measurement, targets on every agent, team and product`, [
-    [`raw single-row INSERT rows/s (${connections} conns)`, Math.round(raw.rowsPerSecond)],
-    ["raw single-row INSERT p99 ms", raw.p99Ms],
-    [`POST /sales req/s (${connections} conns)`, Math.round(single.requestsPerSecond)],
-    ["POST /sales p99 ms", `${single.p99Ms} (goal < 50)`],
-    ["POST /sales errors / non-2xx", `${single.errors} / ${single.non2xx}`],
-    ["ratio POST /sales / raw", `${ratio(single.requestsPerSecond, raw.rowsPerSecond)} (goal >= 0.5)`],
-    ["HTTP ceiling: POST /sales refused by validation req/s", Math.round(ceiling.requestsPerSecond)],
-    ["ratio POST /sales / HTTP ceiling", ratio(single.requestsPerSecond, ceiling.requestsPerSecond)],
-    [`raw ${batchSize}-row INSERT rows/s (${batchConnections} conns)`, Math.round(rawBatch.rowsPerSecond)],
-    [`POST /sales/batch rows/s (${batchConnections} conns)`, Math.round(batch.requestsPerSecond * batchSize)],
-    ["POST /sales/batch p99 ms", batch.p99Ms],
-    ["POST /sales/batch errors / non-2xx", `${batch.errors} / ${batch.non2xx}`],
-    [
-      "ratio batch / raw multi-row",
-      `${ratio(batch.requestsPerSecond * batchSize, rawBatch.rowsPerSecond)} (goal >= 0.5)`,
-    ],
-    ["sales service peak RSS MB", `${rss} (goal < 150; NODE_OPTIONS as in the image: ${imageNodeOptions()})`],
-  ]);
+    const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+    const single = (port: number, prefix: string) => ({
+      url: `http://127.0.0.1:${port}/sales`,
+      headers,
+      connections,
+      durationSeconds: seconds,
+      luaRequest: salesLua(`${prefix}-${process.pid}`, 1),
+    });
+    // Warm both up (JIT, pools, the targets cache) before measuring.
+    await load({ ...single(18101, "WARM"), durationSeconds: 3 });
+    const warm = await load({ ...single(18001, "WARM"), durationSeconds: 3 });
+    const r = await alternate(rounds, single(18101, "PEER"), single(18001, "SVC"));
+
+    const rawBatch = await rawBatchLoad(peerDb.url, batchConnections, seconds);
+    const batch = await load({
+      url: "http://127.0.0.1:18001/sales/batch",
+      headers,
+      connections: batchConnections,
+      durationSeconds: seconds,
+      luaRequest: salesLua(`SVCB-${process.pid}`, batchSize),
+    });
+    const rss = peakRssMb(service.process.pid!);
+    await service.stop();
+    const logged = countRequestLines(service.logFile!);
+
+    report(
+      `POST /sales, ${connections} connections, ${rounds} alternating rounds of ${seconds}s; targets on every agent, team and product`,
+      [
+        ["peer req/s", Math.round(r.peer.requestsPerSecond)],
+        ["service req/s", Math.round(r.service.requestsPerSecond)],
+        [
+          "ratio service/peer",
+          `${ratio(r.service.requestsPerSecond, r.peer.requestsPerSecond)} (goal >= 0.75; rounds ${r.ratios.join(", ")})`,
+        ],
+        ["peer p99 ms", r.peer.p99Ms],
+        ["service p99 ms", `${r.service.p99Ms} (${ratio(r.service.p99Ms, r.peer.p99Ms)}x the peer's; goal <= 1.5x)`],
+        [
+          "peer / service errors, non-2xx",
+          `${r.peer.errors}, ${r.peer.non2xx} / ${r.service.errors}, ${r.service.non2xx}`,
+        ],
+        [`raw ${batchSize}-row INSERT rows/s (${batchConnections} conns)`, Math.round(rawBatch)],
+        [`POST /sales/batch rows/s (${batchConnections} conns)`, Math.round(batch.requestsPerSecond * batchSize)],
+        ["ratio batch / raw multi-row", `${ratio(batch.requestsPerSecond * batchSize, rawBatch)} (goal >= 0.5)`],
+        ["POST /sales/batch p99 ms; errors, non-2xx", `${batch.p99Ms}; ${batch.errors}, ${batch.non2xx}`],
+        ["service request log lines / requests", `${logged} / ${warm.total + r.service.total + batch.total}`],
+        ["service peak RSS MB", `${rss} (goal < 150; NODE_OPTIONS as in the image: ${imageNodeOptions()})`],
+      ],
+    );
+  } finally {
+    for (const child of running) await child.stop();
+    await peerDb.drop();
+    await serviceDb.drop();
+  }
 }

@@ -50,6 +50,16 @@ describe("operations endpoints", () => {
     expect(text).toContain("process_resident_memory_bytes");
   });
 
+  test("/metrics labels operations endpoints by their own route and unknown paths as unmatched", async () => {
+    await fetch(`${svc.url}/health`);
+    await fetch(`${svc.url}/no/such/path`);
+    await fetch(`${svc.url}/metrics`);
+    const text = await (await fetch(`${svc.url}/metrics`)).text();
+    const routes = new Set([...text.matchAll(/http_requests_total\{[^}]*route="([^"]*)"/g)].map((m) => m[1]));
+    for (const route of ["/health", "/metrics", "unmatched"]) expect(routes.has(route), route).toBe(true);
+    expect(routes.has("/*")).toBe(false);
+  });
+
   test("/openapi.json documents every resource path and /docs serves a page", async () => {
     const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as any;
     expect(Object.keys(doc.paths)).toEqual(

@@ -1,10 +1,21 @@
-import type { MiddlewareHandler } from "hono";
-import { routePath } from "hono/route";
+import type { Context, MiddlewareHandler } from "hono";
+import { matchedRoutes } from "hono/route";
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
 
 export interface HttpMetrics {
   registry: Registry;
   middleware: MiddlewareHandler;
+}
+
+/**
+ * The template of the route that answered (`/agents/:agentCode`, `/health`): the last matched route
+ * that is not a middleware (those are registered with `use`, method ALL, path `/*`). Paths no route
+ * matched share one label, which keeps label cardinality bounded.
+ */
+function routeTemplate(c: Context): string {
+  const routes = matchedRoutes(c);
+  for (let i = routes.length - 1; i >= 0; i--) if (routes[i]!.method !== "ALL") return routes[i]!.path;
+  return "unmatched";
 }
 
 /** One registry per app (tests run several apps in one process), with process defaults. */
@@ -28,8 +39,7 @@ export function createMetrics(labels: { service: string; colour: string; version
   const middleware: MiddlewareHandler = async (c, next) => {
     const end = duration.startTimer();
     await next();
-    // The route template, not the raw path, keeps label cardinality bounded.
-    const labels = { method: c.req.method, route: routePath(c, -1) || "unmatched", status: String(c.res.status) };
+    const labels = { method: c.req.method, route: routeTemplate(c), status: String(c.res.status) };
     end(labels);
     requests.inc(labels);
   };

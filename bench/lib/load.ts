@@ -1,13 +1,15 @@
-// Shared benchmark machinery: start a program as a child process, load it with autocannon, read
-// its peak memory. Every benchmark compares against a baseline measured in the same run.
-import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import autocannon from "autocannon";
+// Shared benchmark machinery: start a program as a child process, load it with wrk, read its peak
+// memory. Every benchmark compares against a baseline measured in the same run.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export interface LoadResult {
   requestsPerSecond: number;
   p99Ms: number;
   p50Ms: number;
+  /** Socket errors and timeouts. */
   errors: number;
   non2xx: number;
   total: number;
@@ -17,28 +19,109 @@ export interface LoadOptions {
   url: string;
   connections?: number;
   durationSeconds?: number;
-  method?: "GET" | "POST";
   headers?: Record<string, string>;
-  /** Builds each request's body; called per request so bodies can be unique. */
-  body?: () => string;
+  /**
+   * A Lua `request = function() … end` for wrk, building each request (e.g. a POST with a unique
+   * body); plain GETs of `url` without it.
+   */
+  luaRequest?: string;
 }
 
-export async function load(o: LoadOptions): Promise<LoadResult> {
-  const result = await autocannon({
-    url: o.url,
-    connections: o.connections ?? 50,
-    duration: o.durationSeconds ?? 10,
-    method: o.method ?? "GET",
-    headers: o.headers,
-    ...(o.body ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: o.body!() }) }] } : {}),
+const workDir = mkdtempSync(join(tmpdir(), "moon-bench-"));
+
+// wrk's `done` hook: the figures as one JSON line.
+const reportLua = `
+done = function(summary, latency, requests)
+  io.write(string.format('\\nWRK_JSON {"requests":%d,"durationUs":%d,"errors":%d,"status":%d,"p50Us":%d,"p99Us":%d}\\n',
+    summary.requests, summary.duration,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status, latency:percentile(50), latency:percentile(99)))
+end
+`;
+
+/** Fails early, saying how to get wrk, when it is not installed. */
+export function requireWrk(): void {
+  try {
+    execFileSync("wrk", ["--version"], { stdio: "ignore" });
+  } catch (err) {
+    // wrk prints its usage and exits 1 on --version; only a missing binary is an error.
+    if ((err as NodeJS.ErrnoException).code === "ENOENT")
+      throw new Error(
+        "the HTTP benchmarks need wrk: sudo apt-get install wrk (Debian/Ubuntu), brew install wrk (macOS)",
+      );
+  }
+}
+
+/** Loads `url` with wrk (2 threads: the machine's cores), returning rate, latency and failures. */
+export function load(o: LoadOptions): Promise<LoadResult> {
+  const script = join(workDir, `load-${process.hrtime.bigint()}.lua`);
+  writeFileSync(script, `${o.luaRequest ?? ""}\n${reportLua}`);
+  const args = [
+    "-t2",
+    `-c${o.connections ?? 50}`,
+    `-d${o.durationSeconds ?? 10}s`,
+    "--timeout=10s",
+    "-s",
+    script,
+    ...Object.entries(o.headers ?? {}).flatMap(([k, v]) => ["-H", `${k}: ${v}`]),
+    o.url,
+  ];
+  return new Promise((resolve, reject) => {
+    const wrk = spawn("wrk", args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    wrk.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    wrk.on("error", reject);
+    wrk.on("exit", (code) => {
+      const line = /WRK_JSON (.*)/.exec(out)?.[1];
+      if (code !== 0 || !line) return reject(new Error(`wrk exited with ${code}:\n${out}`));
+      const r = JSON.parse(line) as Record<string, number>;
+      resolve({
+        requestsPerSecond: r.requests! / (r.durationUs! / 1e6),
+        p50Ms: r.p50Us! / 1000,
+        p99Ms: r.p99Us! / 1000,
+        errors: r.errors!,
+        non2xx: r.status!,
+        total: r.requests!,
+      });
+    });
   });
+}
+
+export interface Rounds {
+  peer: LoadResult;
+  service: LoadResult;
+  /** Each round's service/peer throughput ratio. */
+  ratios: number[];
+}
+
+/**
+ * Loads the peer and the service in alternating rounds, so both see the same share of a machine
+ * others are using; rates are totals over all rounds, p99 the mean of the rounds' p99s.
+ */
+export async function alternate(rounds: number, peer: LoadOptions, service: LoadOptions): Promise<Rounds> {
+  const peers: LoadResult[] = [];
+  const services: LoadResult[] = [];
+  for (let i = 0; i < rounds; i++) {
+    peers.push(await load(peer));
+    services.push(await load(service));
+  }
   return {
-    requestsPerSecond: result.requests.average,
-    p99Ms: result.latency.p99,
-    p50Ms: result.latency.p50,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-    total: result.requests.total,
+    peer: combine(peers),
+    service: combine(services),
+    ratios: services.map((s, i) => ratio(s.requestsPerSecond, peers[i]!.requestsPerSecond)),
+  };
+}
+
+function combine(results: LoadResult[]): LoadResult {
+  const sum = (f: (r: LoadResult) => number) => results.reduce((n, r) => n + f(r), 0);
+  const round1 = (n: number) => Math.round(n * 10) / 10;
+  return {
+    requestsPerSecond: sum((r) => r.requestsPerSecond) / results.length,
+    p50Ms: round1(sum((r) => r.p50Ms) / results.length),
+    p99Ms: round1(sum((r) => r.p99Ms) / results.length),
+    errors: sum((r) => r.errors),
+    non2xx: sum((r) => r.non2xx),
+    total: sum((r) => r.total),
   };
 }
 
@@ -46,6 +129,8 @@ export interface Child {
   process: ChildProcess;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): number;
+  /** What the program wrote to stdout (its log lines), when `logFile` was asked for. */
+  logFile?: string;
   stop(): Promise<void>;
 }
 
@@ -59,17 +144,20 @@ export function imageNodeOptions(): string {
 /**
  * Runs `node <script> …args` (through tsx for a .ts script; benchmarks of services run the compiled
  * program in dist/, as the container does) and resolves once `readyUrl` answers 200 (by default the
- * service's /ready on the PORT given in `env`).
+ * service's /ready on the PORT given in `env`). With `logToFile`, stdout goes to a file, as a
+ * container runtime keeps it, so the request log can be counted afterwards.
  */
 export async function startChild(
   args: string[],
   env: Record<string, string>,
   readyUrl = `http://127.0.0.1:${env.PORT}/ready`,
+  logToFile = false,
 ): Promise<Child> {
   const nodeArgs = args[0]?.endsWith(".ts") ? ["--import", "tsx", ...args] : args;
+  const logFile = logToFile ? join(workDir, `${env.PORT}-${Date.now()}.log`) : undefined;
   const child = spawn(process.execPath, nodeArgs, {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", logFile ? openSync(logFile, "w") : "ignore", "pipe"],
   });
   let stderr = "";
   child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
@@ -87,6 +175,7 @@ export async function startChild(
   return {
     process: child,
     peakRssMb: () => peakRssMb(child.pid!),
+    logFile,
     stop: () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null) return done();
@@ -96,11 +185,20 @@ export async function startChild(
   };
 }
 
+/** Request log lines in a service's log file (`"msg":"request"`). */
+export function countRequestLines(logFile: string): number {
+  return readFileSync(logFile, "utf8").split('"msg":"request"').length - 1;
+}
+
 export function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round(kb / 102.4) / 10;
 }
+
+/** `--name=value` from the benchmark's arguments, as a number. */
+export const numberFlag = (args: string[], name: string, fallback: number) =>
+  Number(args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 
 export const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
