@@ -53,6 +53,7 @@ export async function run(args: string[]): Promise<void> {
     await load({ ...target(18100), durationSeconds: 3 });
     const warm = await load({ ...target(18000), durationSeconds: 3 });
     const r = await alternate(rounds, target(18100), target(18000));
+    if (r.peer.non2xx + r.peer.errors > 0) console.error(`the peer failed requests:\n${peer.stderrHead()}`);
     const rss = service.peakRssMb();
     await service.stop();
     const logged = countRequestLines(service.logFile!);

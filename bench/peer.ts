@@ -127,6 +127,18 @@ async function recordSale(sale: NewSale): Promise<[number, unknown]> {
   }
 }
 
+/** Retried on deadlock, as the service does. */
+async function recordWithRetry(sale: NewSale): Promise<[number, unknown]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await recordSale(sale);
+    } catch (err) {
+      if ((err as { code?: string }).code !== "ER_LOCK_DEADLOCK" || attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+    }
+  }
+}
+
 function postSale(req: IncomingMessage, res: ServerResponse): void {
   let body = "";
   req.setEncoding("utf8");
@@ -138,9 +150,12 @@ function postSale(req: IncomingMessage, res: ServerResponse): void {
     } catch {
       return send(res, 400, { error: "body is not JSON" });
     }
-    recordSale(sale).then(
+    recordWithRetry(sale).then(
       ([status, out]) => send(res, status, out),
-      (err: Error) => send(res, 500, { error: err.message }),
+      (err: Error) => {
+        console.error(err.message);
+        send(res, 500, { error: err.message });
+      },
     );
   });
 }

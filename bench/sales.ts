@@ -32,11 +32,14 @@ const sellable = demoAuthorisations
   .flatMap(([agent, products]) => products.map((p) => [agent, p] as const));
 const month = new Date().toISOString().slice(0, 7);
 
+let loads = 0;
 /**
- * wrk Lua for sales of authorised products this month, each with a saleRef never used before in this
- * run (`prefix`, wrk thread, counter); `perRequest` sales a request, as a batch body when above 1.
+ * wrk Lua for sales of authorised products this month, each with a saleRef never used before
+ * (`prefix`, this process, the load, wrk thread, counter); `perRequest` sales a request, as a batch
+ * body when above 1. Called once per load.
  */
-function salesLua(prefix: string, perRequest: number): string {
+const salesLua = (label: string, perRequest: number) => (): string => {
+  const prefix = `${label}-${process.pid}-${++loads}`;
   return `
 local sellable = { ${sellable.map(([a, p]) => `{"${a}","${p}"}`).join(", ")} }
 local threads = 0
@@ -49,13 +52,13 @@ local function sale()
     tid, n, s[1], s[2], 100 + n % 900, n % 100, 1 + n % 28)
 end
 request = function()
-  if ${perRequest} == 1 then return wrk.format(nil, nil, nil, sale()) end
+  if ${perRequest} == 1 then return wrk.format("POST", nil, nil, sale()) end
   local items = {}
   for i = 1, ${perRequest} do items[i] = sale() end
-  return wrk.format(nil, nil, nil, '{"sales":[' .. table.concat(items, ",") .. ']}')
+  return wrk.format("POST", nil, nil, '{"sales":[' .. table.concat(items, ",") .. ']}')
 end
 `;
-}
+};
 
 /** Every agent, team and product gets a monthly target, so each sale moves three running totals. */
 async function setTargets(url: string): Promise<void> {
@@ -141,7 +144,7 @@ export async function run(args: string[]): Promise<void> {
       headers,
       connections,
       durationSeconds: seconds,
-      luaRequest: salesLua(`${prefix}-${process.pid}`, 1),
+      luaRequest: salesLua(prefix, 1),
     });
     // Warm both up (JIT, pools, the targets cache) before measuring.
     await load({ ...single(18101, "WARM"), durationSeconds: 3 });
@@ -154,8 +157,9 @@ export async function run(args: string[]): Promise<void> {
       headers,
       connections: batchConnections,
       durationSeconds: seconds,
-      luaRequest: salesLua(`SVCB-${process.pid}`, batchSize),
+      luaRequest: salesLua("SVCB", batchSize),
     });
+    if (r.peer.non2xx + r.peer.errors > 0) console.error(`the peer failed requests:\n${peer.stderrHead()}`);
     const rss = peakRssMb(service.process.pid!);
     await service.stop();
     const logged = countRequestLines(service.logFile!);

@@ -22,9 +22,9 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   /**
    * A Lua `request = function() … end` for wrk, building each request (e.g. a POST with a unique
-   * body); plain GETs of `url` without it.
+   * body); plain GETs of `url` without it. A function is called once per load (e.g. for fresh keys).
    */
-  luaRequest?: string;
+  luaRequest?: string | (() => string);
 }
 
 const workDir = mkdtempSync(join(tmpdir(), "moon-bench-"));
@@ -55,7 +55,8 @@ export function requireWrk(): void {
 /** Loads `url` with wrk (2 threads: the machine's cores), returning rate, latency and failures. */
 export function load(o: LoadOptions): Promise<LoadResult> {
   const script = join(workDir, `load-${process.hrtime.bigint()}.lua`);
-  writeFileSync(script, `${o.luaRequest ?? ""}\n${reportLua}`);
+  const lua = typeof o.luaRequest === "function" ? o.luaRequest() : (o.luaRequest ?? "");
+  writeFileSync(script, `${lua}\n${reportLua}`);
   const args = [
     "-t2",
     `-c${o.connections ?? 50}`,
@@ -131,6 +132,8 @@ export interface Child {
   peakRssMb(): number;
   /** What the program wrote to stdout (its log lines), when `logFile` was asked for. */
   logFile?: string;
+  /** The first lines it wrote to stderr (why it failed requests). */
+  stderrHead(): string;
   stop(): Promise<void>;
 }
 
@@ -176,6 +179,7 @@ export async function startChild(
     process: child,
     peakRssMb: () => peakRssMb(child.pid!),
     logFile,
+    stderrHead: () => stderr.split("\n").slice(0, 3).join("\n"),
     stop: () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null) return done();
