@@ -7,12 +7,14 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { isUnavailable } from "../db/client.js";
 import { InvalidCursorError } from "../db/keyset.js";
 import type { Logger } from "../runtime/logger.js";
+import type { Trace } from "../runtime/trace.js";
 import { type ApiKeyTable, type AuthVariables, authenticate } from "./auth.js";
 import { ApiError, problemResponse, unavailable, validationError } from "./errors.js";
 import { createMetrics, type HttpMetrics } from "./metrics.js";
 import { invalidCursor } from "./pagination.js";
 
-export type AppEnv = { Variables: AuthVariables & { requestId: string } };
+/** `trace` is set by the routes that pass a request on (apps/http/trace.ts), and logged with it. */
+export type AppEnv = { Variables: AuthVariables & { requestId: string; trace: Trace | undefined } };
 export type ServiceApp = OpenAPIHono<AppEnv>;
 
 export interface ServiceIdentity {
@@ -56,6 +58,8 @@ export function createServiceApp(o: CreateAppOptions): ServiceApp {
     await next();
     const line = {
       requestId: c.get("requestId"),
+      traceId: c.get("trace")?.traceId,
+      spanId: c.get("trace")?.spanId,
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
@@ -86,12 +90,16 @@ export function createServiceApp(o: CreateAppOptions): ServiceApp {
     }
     if (isUnavailable(err)) {
       o.logger.warn(
-        { requestId: c.get("requestId"), err: { message: err.message, code: (err as { code?: string }).code } },
+        {
+          requestId: c.get("requestId"),
+          traceId: c.get("trace")?.traceId,
+          err: { message: err.message, code: (err as { code?: string }).code },
+        },
         "database unavailable",
       );
       return problemResponse(c, unavailable());
     }
-    o.logger.error({ requestId: c.get("requestId"), err }, "unhandled error");
+    o.logger.error({ requestId: c.get("requestId"), traceId: c.get("trace")?.traceId, err }, "unhandled error");
     return problemResponse(
       c,
       new ApiError(500, "internal", "an internal error occurred; quote the request id when reporting it"),

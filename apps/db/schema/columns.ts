@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, decimal, timestamp } from "drizzle-orm/mysql-core";
+import { bigint, decimal, timestamp, varchar } from "drizzle-orm/mysql-core";
 
 // MariaDB rejects drizzle's defaultNow() on TIMESTAMP(3); spell the default out.
 export const createdAt = () =>
@@ -23,3 +23,9 @@ export const total = (name: string) => decimal(name, { precision: 32, scale: 2, 
 
 /** BIGINT UNSIGNED AUTO_INCREMENT primary key; drizzle's serial() emits SQL MariaDB rejects. */
 export const id = () => bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey();
+
+/** The request a row came from: its `x-request-id` and W3C `traceparent` (apps/runtime/trace.ts). */
+export const traceColumns = () => ({
+  requestId: varchar("request_id", { length: 128 }),
+  traceparent: varchar("traceparent", { length: 55 }),
+});

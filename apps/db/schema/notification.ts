@@ -1,6 +1,6 @@
 // Tables owned by the notification service: only apps/notification writes them; any service may read.
 import { index, int, mysqlEnum, mysqlTable, text, timestamp, varchar } from "drizzle-orm/mysql-core";
-import { createdAt, id, updatedAt } from "./columns.js";
+import { createdAt, id, traceColumns, updatedAt } from "./columns.js";
 
 export const notificationTypes = ["TARGET_ACHIEVED", "MILESTONE", "REMINDER", "CUSTOM"] as const;
 export const notificationStatuses = ["PENDING", "SENT", "FAILED"] as const;
@@ -23,6 +23,8 @@ export const notifications = mysqlTable(
     /** Set by the worker that claimed the row, so two workers (blue and green) do not deliver it at once. */
     leaseToken: varchar("lease_token", { length: 36 }),
     sentAt: timestamp("sent_at", { fsp: 3, mode: "date" }),
+    /** The request that created it; the delivery carries it on (webhook headers, log lines). */
+    ...traceColumns(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

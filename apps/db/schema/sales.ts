@@ -16,7 +16,7 @@ import {
   unique,
   varchar,
 } from "drizzle-orm/mysql-core";
-import { createdAt, id, money, total, updatedAt } from "./columns.js";
+import { createdAt, id, money, total, traceColumns, updatedAt } from "./columns.js";
 
 export const sales = mysqlTable(
   "sales",
@@ -100,6 +100,8 @@ export const progressEvents = mysqlTable(
     targetId: bigint("target_id", { mode: "number", unsigned: true }).notNull(),
     periodStart: date("period_start", { mode: "string" }).notNull(),
     delta: total("delta").notNull(),
+    /** The request that recorded or corrected the sale, so the alert it raises can name it. */
+    ...traceColumns(),
     createdAt: createdAt(),
     /** Set when folding this event failed on its data: the evaluator leaves it for a person to look at. */
     setAsideAt: timestamp("set_aside_at", { fsp: 3, mode: "date" }),
@@ -145,6 +147,8 @@ export const targetAlerts = mysqlTable(
     leaseToken: varchar("lease_token", { length: 36 }),
     notificationId: bigint("notification_id", { mode: "number", unsigned: true }),
     deliveredAt: timestamp("delivered_at", { fsp: 3, mode: "date" }),
+    /** The request whose sale crossed the milestone; the relay passes it on to the notification service. */
+    ...traceColumns(),
     createdAt: createdAt(),
   },
   (t) => [

@@ -4,10 +4,12 @@ import nodemailer from "nodemailer";
 import type { Database } from "../../db/client.js";
 import { agents, type notificationChannels, type notifications } from "../../db/schema/index.js";
 import type { Logger } from "../../runtime/logger.js";
+import { type Trace, traceFields, traceHeaders } from "../../runtime/trace.js";
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export type Channel = (typeof notificationChannels)[number];
-export type Send = (n: NotificationRow) => Promise<void>;
+/** Sends one notification; `trace` is this delivery's span of the request that created it. */
+export type Send = (n: NotificationRow, trace?: Trace) => Promise<void>;
 
 /** A failure no retry can fix (a channel or address not configured): the notification fails at once. */
 export class PermanentFailure extends Error {}
@@ -36,17 +38,25 @@ export function createChannels(config: ChannelConfig, db: Database, logger: Logg
   }
 
   return {
-    async log(n) {
-      logger.info({ notificationId: n.id, recipient: n.recipient, type: n.type, message: n.message }, "notification");
+    async log(n, trace) {
+      logger.info(
+        { ...traceFields(trace), notificationId: n.id, recipient: n.recipient, type: n.type, message: n.message },
+        "notification",
+      );
     },
 
-    async webhook(n) {
+    async webhook(n, trace) {
       if (!config.webhookUrl)
         throw new PermanentFailure("the webhook channel is not configured: set NOTIFY_WEBHOOK_URL");
       const res = await fetch(config.webhookUrl, {
         method: "POST",
         // Receivers drop repeats by this key: a delivery retried after a crash is not a second message.
-        headers: { "content-type": "application/json", "idempotency-key": `notification-${n.id}` },
+        headers: {
+          "content-type": "application/json",
+          "idempotency-key": `notification-${n.id}`,
+          // The receiver can log the same request id and continue the trace.
+          ...traceHeaders(trace),
+        },
         body: JSON.stringify({
           id: n.id,
           recipient: n.recipient,
@@ -61,14 +71,14 @@ export function createChannels(config: ChannelConfig, db: Database, logger: Logg
       if (!res.ok) throw new Error(`webhook answered ${res.status}`);
     },
 
-    async email(n) {
+    async email(n, trace) {
       if (!mailer) throw new PermanentFailure("the email channel is not configured: set SMTP_URL");
       await mailer.sendMail({
         from: config.emailFrom,
         to: await emailAddressOf(n.recipient),
         subject: `Moon Insurance: ${n.type === "TARGET_ACHIEVED" ? "target achieved" : n.type.toLowerCase()}`,
         text: n.message,
-        headers: { "X-Moon-Notification": String(n.id) },
+        headers: { "X-Moon-Notification": String(n.id), ...traceHeaders(trace) },
       });
     },
   };

@@ -5,6 +5,8 @@ import { keysetPage } from "../../db/keyset.js";
 import { notifications } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { notFound } from "../../http/errors.js";
+import { requestTrace } from "../../http/trace.js";
+import { traceValues } from "../../runtime/trace.js";
 import {
   createNotification,
   deleteNotification,
@@ -46,7 +48,9 @@ export function registerNotificationRoutes(app: ServiceApp, db: Database): void 
   app.openapi(createNotification, async (c) => {
     const body = c.req.valid("json");
     try {
-      const [result] = await db.insert(notifications).values({ ...body, nextAttemptAt: sql`CURRENT_TIMESTAMP(3)` });
+      const [result] = await db
+        .insert(notifications)
+        .values({ ...body, nextAttemptAt: sql`CURRENT_TIMESTAMP(3)`, ...traceValues(requestTrace(c)) });
       return c.json(toNotification(await findNotification(db, byId(result.insertId), "notification")), 201);
     } catch (err) {
       if (!body.dedupeKey || !isDuplicateKey(err)) throw err;

@@ -1,12 +1,17 @@
 // Stand-ins for the outside world the delivery worker talks to: a webhook receiver and an SMTP server.
-import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createServer as createTcpServer } from "node:net";
 
 export interface WebhookSink {
   url: string;
   /** Every request received, failed ones included. */
-  received: Array<{ body: Record<string, unknown>; idempotencyKey: string | undefined; answered: number }>;
+  received: Array<{
+    body: Record<string, unknown>;
+    idempotencyKey: string | undefined;
+    headers: IncomingHttpHeaders;
+    answered: number;
+  }>;
   close(): Promise<void>;
 }
 
@@ -21,6 +26,7 @@ export async function webhookSink(failFirst = 0): Promise<WebhookSink> {
       received.push({
         body: JSON.parse(data),
         idempotencyKey: req.headers["idempotency-key"] as string | undefined,
+        headers: req.headers,
         answered,
       });
       res.writeHead(answered).end();

@@ -5,6 +5,7 @@ import { startLeaseWorker } from "../../db/lease-worker.js";
 import type { Logger } from "../../runtime/logger.js";
 import type { Worker } from "../../runtime/poller.js";
 import { backoffMs, type RetryPolicy } from "../../runtime/retry.js";
+import { childSpan, storedTrace, traceFields, traceHeaders } from "../../runtime/trace.js";
 import { rows } from "../db.js";
 import { dedupeKey } from "./compose.js";
 
@@ -24,6 +25,8 @@ interface AlertRow {
   type: string;
   message: string;
   attempts: number;
+  request_id: string | null;
+  traceparent: string | null;
 }
 
 /** Long enough for one delivery to finish; a relay that dies mid-delivery frees its rows after it. */
@@ -40,11 +43,20 @@ export function startAlertRelay(db: Database, logger: Logger, config: RelayConfi
   async function deliver(alert: AlertRow, token: string): Promise<void> {
     const attempts = alert.attempts + 1;
     const owned = sql`id = ${alert.id} AND lease_token = ${token}`;
+    // This attempt is a span of the trace of the request whose sale raised the alert.
+    const trace = storedTrace({ requestId: alert.request_id, traceparent: alert.traceparent });
+    const span = trace && childSpan(trace);
+    const log = span ? logger.child(traceFields(span)) : logger;
     let failure: string;
     try {
       const res = await fetch(endpoint, {
         method: "POST",
-        headers: { authorization: `Bearer ${config.apiKey}`, "content-type": "application/json" },
+        headers: {
+          authorization: `Bearer ${config.apiKey}`,
+          "content-type": "application/json",
+          // The notification service takes these as its request's id and trace parent.
+          ...traceHeaders(span),
+        },
         body: JSON.stringify({
           recipient: alert.recipient,
           type: alert.type,
@@ -63,14 +75,14 @@ export function startAlertRelay(db: Database, logger: Logger, config: RelayConfi
         await db.execute(sql`
           UPDATE target_alerts SET status = 'DELIVERED', notification_id = ${body.id ?? null}, delivered_at = NOW(3),
             attempts = ${attempts}, last_error = NULL, lease_token = NULL WHERE ${owned}`);
-        logger.info({ alertId: alert.id, notificationId: body.id, attempts }, "alert delivered");
+        log.info({ alertId: alert.id, notificationId: body.id, attempts }, "alert delivered");
         return;
       }
       failure = `notification service answered ${res.status}${body.detail ? `: ${body.detail}` : ""}`;
       if (permanent.has(res.status)) {
         await db.execute(sql`
           UPDATE target_alerts SET status = 'FAILED', attempts = ${attempts}, last_error = ${failure}, lease_token = NULL WHERE ${owned}`);
-        logger.error({ alertId: alert.id, error: failure }, "alert refused by the notification service");
+        log.error({ alertId: alert.id, error: failure }, "alert refused by the notification service");
         return;
       }
     } catch (err) {
@@ -80,10 +92,7 @@ export function startAlertRelay(db: Database, logger: Logger, config: RelayConfi
     await db.execute(sql`
       UPDATE target_alerts SET attempts = ${attempts}, last_error = ${failure},
         next_attempt_at = NOW(3) + INTERVAL ${waitMs * 1000} MICROSECOND, lease_token = NULL WHERE ${owned}`);
-    logger.warn(
-      { alertId: alert.id, attempts, retryInMs: waitMs, error: failure },
-      "alert delivery failed; will retry",
-    );
+    log.warn({ alertId: alert.id, attempts, retryInMs: waitMs, error: failure }, "alert delivery failed; will retry");
   }
 
   return startLeaseWorker({
@@ -97,7 +106,7 @@ export function startAlertRelay(db: Database, logger: Logger, config: RelayConfi
     load: (token) =>
       rows<AlertRow>(
         db,
-        sql`SELECT id, target_id, period_start, milestone, recipient, type, message, attempts FROM target_alerts WHERE lease_token = ${token}`,
+        sql`SELECT id, target_id, period_start, milestone, recipient, type, message, attempts, request_id, traceparent FROM target_alerts WHERE lease_token = ${token}`,
       ),
     deliver,
   });

@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { sales } from "../../db/schema/index.js";
 import { notFound, unprocessable } from "../../http/errors.js";
+import type { Trace } from "../../runtime/trace.js";
 import { type Tx, writeTransaction } from "../db.js";
 import { lockRevisionShared, type TargetBook } from "../targets/book.js";
 import { recordEvents, saleDeltas } from "../targets/progress.js";
@@ -28,7 +29,13 @@ const logDays = (tx: Tx, id: number, days: string[]) =>
  * Applies a correction. A new agent or product is checked as a new sale would be (and the team follows
  * the new agent); changing only the amount, date or branch of an inactive agent's sale is allowed.
  */
-export async function correctSale(db: Database, book: TargetBook, id: number, changes: SaleChanges): Promise<SaleRow> {
+export async function correctSale(
+  db: Database,
+  book: TargetBook,
+  id: number,
+  changes: SaleChanges,
+  trace?: Trace,
+): Promise<SaleRow> {
   return writeTransaction(db, async (tx) => {
     const before = await lockSale(tx, id);
     const after = { ...before, ...changes };
@@ -50,19 +57,19 @@ export async function correctSale(db: Database, book: TargetBook, id: number, ch
     await tx.update(sales).set({ agentCode, productCode, amount, saleDate, branch, team }).where(eq(sales.id, id));
     await logDays(tx, id, [before.saleDate, after.saleDate]);
     await book.sync(tx, revision ?? (await lockRevisionShared(tx)));
-    await recordEvents(tx, [...saleDeltas(book, before, -1), ...saleDeltas(book, after, 1)]);
+    await recordEvents(tx, [...saleDeltas(book, before, -1, trace), ...saleDeltas(book, after, 1, trace)]);
     return lockSale(tx, id);
   });
 }
 
 /** Deletes a sale; its amount leaves the targets' progress (alerts already raised stay raised). */
-export async function deleteSale(db: Database, book: TargetBook, id: number): Promise<void> {
+export async function deleteSale(db: Database, book: TargetBook, id: number, trace?: Trace): Promise<void> {
   await writeTransaction(db, async (tx) => {
     const before = await lockSale(tx, id);
     const revision = await lockRevisionShared(tx);
     await tx.delete(sales).where(eq(sales.id, id));
     await logDays(tx, id, [before.saleDate]);
     await book.sync(tx, revision);
-    await recordEvents(tx, saleDeltas(book, before, -1));
+    await recordEvents(tx, saleDeltas(book, before, -1, trace));
   });
 }

@@ -5,6 +5,7 @@ import { keysetPage } from "../../db/keyset.js";
 import { sales } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { clip, conflict, notFound, unprocessable, validationError } from "../../http/errors.js";
+import { requestTrace } from "../../http/trace.js";
 import type { SalesMetrics } from "../metrics.js";
 import type { TargetBook } from "../targets/book.js";
 import { correctSale, deleteSale } from "./corrections.js";
@@ -53,7 +54,7 @@ export function registerSaleRoutes(app: ServiceApp, db: Database, book: TargetBo
   app.use("/sales/batch", countInvalid);
 
   app.openapi(recordSale, async (c) => {
-    const outcome = await writer.record(c.req.valid("json"));
+    const outcome = await writer.record(c.req.valid("json"), requestTrace(c));
     count(outcome, "single");
     const { status, sale } = orThrow(outcome);
     return status === 201 ? c.json(toSale(sale), 201) : c.json(toSale(sale), 200);
@@ -65,11 +66,13 @@ export function registerSaleRoutes(app: ServiceApp, db: Database, book: TargetBo
     // Each item is validated alone: a bad one gets the 400 it would have had, the rest go ahead.
     const parsed = items.map((item) => newSaleBody.safeParse(item));
     const valid = parsed.flatMap((p, i) => (p.success ? [{ i, sale: p.data as NewSale }] : []));
+    const trace = requestTrace(c);
     const outcomes = valid.length
       ? await recordSales(
           db,
           book,
           valid.map((v) => v.sale),
+          valid.map(() => trace),
         )
       : [];
     const outcomeOf = new Map(valid.map((v, k) => [v.i, outcomes[k]!]));
@@ -131,12 +134,12 @@ export function registerSaleRoutes(app: ServiceApp, db: Database, book: TargetBo
   });
 
   app.openapi(updateSale, async (c) => {
-    const row = await correctSale(db, book, c.req.valid("param").id, c.req.valid("json"));
+    const row = await correctSale(db, book, c.req.valid("param").id, c.req.valid("json"), requestTrace(c));
     return c.json(toSale(row), 200);
   });
 
   app.openapi(removeSale, async (c) => {
-    await deleteSale(db, book, c.req.valid("param").id);
+    await deleteSale(db, book, c.req.valid("param").id, requestTrace(c));
     return c.body(null, 204);
   });
 }

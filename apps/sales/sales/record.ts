@@ -4,6 +4,7 @@ import { format } from "mysql2";
 import type { Database } from "../../db/client.js";
 import { isDuplicateKey } from "../../db/errors.js";
 import { sales } from "../../db/schema/index.js";
+import type { Trace } from "../../runtime/trace.js";
 import { type Tx, writeTransaction } from "../db.js";
 import { lockRevisionShared, type TargetBook } from "../targets/book.js";
 import { recordEvents, saleDeltas } from "../targets/progress.js";
@@ -38,7 +39,13 @@ const unique = (values: string[]) => [...new Set(values)];
  * another body, 422 refused), in one transaction: valid sales are stored even when others are refused.
  * The sale, its change-log row and its progress events commit together.
  */
-export async function recordSales(db: Database, book: TargetBook, inputs: NewSale[]): Promise<Outcome[]> {
+export async function recordSales(
+  db: Database,
+  book: TargetBook,
+  inputs: NewSale[],
+  /** The request each input came from (same index), carried into its progress events. */
+  traces: ReadonlyArray<Trace | undefined> = [],
+): Promise<Outcome[]> {
   return writeTransaction(db, async (tx) => {
     const { agents, revision } = await lockAgents(
       tx,
@@ -57,10 +64,13 @@ export async function recordSales(db: Database, book: TargetBook, inputs: NewSal
     // The first valid occurrence of each saleRef not recorded yet is new; later ones replay it.
     const now = new Date(); // the application's clock stamps the rows, so the answer needs no read-back
     const fresh = new Map<string, NewSaleRow>();
+    const traceOf = new Map<string, Trace | undefined>();
     inputs.forEach((input, i) => {
       const check = checks[i];
-      if (check && "agent" in check && !recorded.has(input.saleRef) && !fresh.has(input.saleRef))
+      if (check && "agent" in check && !recorded.has(input.saleRef) && !fresh.has(input.saleRef)) {
         fresh.set(input.saleRef, newRow(input, check.agent, now));
+        traceOf.set(input.saleRef, traces[i]);
+      }
     });
 
     const { created, raced } = await insertSales(tx, [...fresh.values()]);
@@ -69,7 +79,7 @@ export async function recordSales(db: Database, book: TargetBook, inputs: NewSal
       await book.sync(tx, revision ?? (await lockRevisionShared(tx)));
       await recordEvents(
         tx,
-        created.flatMap((s) => saleDeltas(book, s, 1)),
+        created.flatMap((s) => saleDeltas(book, s, 1, traceOf.get(s.saleRef))),
       );
     }
 

@@ -1,12 +1,14 @@
 // Group commit for POST /sales: concurrent requests share transactions, so many sales pay for one
 // commit and one set of round trips. Each request still gets its own outcome, and only after commit.
 import type { Database } from "../../db/client.js";
+import type { Trace } from "../../runtime/trace.js";
 import type { TargetBook } from "../targets/book.js";
 import { type Outcome, recordSales } from "./record.js";
 import type { NewSale } from "./schemas.js";
 
 interface Waiting {
   input: NewSale;
+  trace: Trace | undefined;
   resolve: (o: Outcome) => void;
   reject: (err: unknown) => void;
 }
@@ -23,9 +25,9 @@ export class SaleWriter {
     private readonly maxBatch = 250,
   ) {}
 
-  record(input: NewSale): Promise<Outcome> {
+  record(input: NewSale, trace?: Trace): Promise<Outcome> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ input, resolve, reject });
+      this.queue.push({ input, trace, resolve, reject });
       this.drain();
     });
   }
@@ -38,6 +40,7 @@ export class SaleWriter {
         this.db,
         this.book,
         batch.map((w) => w.input),
+        batch.map((w) => w.trace),
       )
         .then(
           (outcomes) => {

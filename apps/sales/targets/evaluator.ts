@@ -8,6 +8,7 @@ import { agents, progressEvents } from "../../db/schema/index.js";
 import { toCents } from "../../money/cents.js";
 import type { Logger } from "../../runtime/logger.js";
 import { describeError, startPoller, type Worker } from "../../runtime/poller.js";
+import { storedTrace, traceFields } from "../../runtime/trace.js";
 import { writeTransaction } from "../db.js";
 import type { SalesMetrics } from "../metrics.js";
 import { loadTargets } from "./book.js";
@@ -46,7 +47,7 @@ export async function evaluateOnce(
     // Events of a deleted target are dropped with the rest.
     const deltas: Delta[] = events.flatMap((e) => {
       const target = byId.get(e.targetId);
-      return target ? [{ target, periodStart: e.periodStart, cents: toCents(e.delta) }] : [];
+      return target ? [{ target, periodStart: e.periodStart, cents: toCents(e.delta), trace: storedTrace(e) }] : [];
     });
     const agentCodes = targets.filter((t) => t.scope === "agent").map((t) => t.key);
     const names = agentCodes.length
@@ -95,7 +96,13 @@ async function setAside(db: Database, id: number, err: unknown): Promise<void> {
 
 export function startEvaluator(db: Database, logger: Logger, pollMs: number, metrics?: SalesMetrics): Worker {
   const onRaised = (alerts: RaisedAlert[]) => {
-    for (const a of alerts) metrics?.alertsRaised.inc({ type: a.type });
+    for (const a of alerts) {
+      metrics?.alertsRaised.inc({ type: a.type });
+      logger.info(
+        { ...traceFields(a.trace), targetId: a.targetId, periodStart: a.periodStart, milestone: a.milestone },
+        "target alert raised",
+      );
+    }
   };
 
   /**

@@ -2,6 +2,7 @@
 // totals and raises each milestone alert once.
 import { sql } from "drizzle-orm";
 import { fromCents, toCents } from "../../money/cents.js";
+import { type Trace, traceValues } from "../../runtime/trace.js";
 import { alertMessage, alertType, recipientOf } from "../alerts/compose.js";
 import { rows, type Tx } from "../db.js";
 import type { SaleKeys, Target, TargetBook } from "./book.js";
@@ -11,6 +12,8 @@ export interface Delta {
   target: Target;
   periodStart: string;
   cents: bigint;
+  /** The request the change came from. */
+  trace?: Trace;
 }
 
 /** What a sale adds (sign 1) to, or takes (sign -1) from, each target it counts towards. */
@@ -18,11 +21,13 @@ export function saleDeltas(
   book: TargetBook,
   sale: SaleKeys & { saleDate: string; amount: string },
   sign: 1 | -1,
+  trace?: Trace,
 ): Delta[] {
   return book.matching(sale).map((target) => ({
     target,
     periodStart: periodStart(target.period, sale.saleDate),
     cents: BigInt(sign) * toCents(sale.amount),
+    trace,
   }));
 }
 
@@ -39,14 +44,22 @@ export function mergeDeltas(deltas: Delta[]): Delta[] {
     .sort((a, b) => a.target.id - b.target.id || a.periodStart.localeCompare(b.periodStart));
 }
 
-/** Appends the sale's progress events in its own transaction: insert-only, so sales never queue on a total. */
+/**
+ * Appends the sale's progress events in its own transaction: insert-only, so sales never queue on a total.
+ * One event per (target, period) per request, so an alert can name the request whose sale raised it.
+ */
 export async function recordEvents(tx: Tx, deltas: Delta[]): Promise<void> {
-  const changes = mergeDeltas(deltas);
+  const byRequest = new Map<Trace | undefined, Delta[]>();
+  for (const d of deltas) byRequest.set(d.trace, [...(byRequest.get(d.trace) ?? []), d]);
+  const changes = [...byRequest.values()].flatMap(mergeDeltas);
   if (changes.length === 0) return;
   await tx.execute(sql`
-    INSERT INTO progress_events (target_id, period_start, delta)
+    INSERT INTO progress_events (target_id, period_start, delta, request_id, traceparent)
     VALUES ${sql.join(
-      changes.map((d) => sql`(${d.target.id}, ${d.periodStart}, ${fromCents(d.cents)})`),
+      changes.map((d) => {
+        const { requestId, traceparent } = traceValues(d.trace);
+        return sql`(${d.target.id}, ${d.periodStart}, ${fromCents(d.cents)}, ${requestId}, ${traceparent})`;
+      }),
       sql`, `,
     )}`);
 }
@@ -61,6 +74,8 @@ export interface RaisedAlert {
   recipient: string;
   type: "TARGET_ACHIEVED" | "MILESTONE";
   message: string;
+  /** The request whose sale took the total across the milestone. */
+  trace?: Trace;
 }
 
 /**
@@ -104,26 +119,29 @@ export async function applyDeltas(
     // (a sale moved in, then deleted) still crossed it, as the progress endpoint showed meanwhile.
     let running = before;
     let peak = before;
+    const crossedBy = new Map<number, Trace | undefined>();
     for (const e of mine) {
       running += e.cents;
-      if (running > peak) peak = running;
+      if (running <= peak) continue;
+      peak = running;
+      for (const m of target.milestones)
+        if (!crossedBy.has(m) && !reached(before, target, m) && reached(peak, target, m)) crossedBy.set(m, e.trace);
     }
-    return target.milestones
-      .filter((m) => !reached(before, target, m) && reached(peak, target, m))
-      .map((m) => ({
-        targetId: target.id,
+    return [...crossedBy.entries()].map(([m, trace]) => ({
+      targetId: target.id,
+      periodStart,
+      milestone: m,
+      recipient: recipientOf(target),
+      type: alertType(m),
+      message: alertMessage(
+        target,
         periodStart,
-        milestone: m,
-        recipient: recipientOf(target),
-        type: alertType(m),
-        message: alertMessage(
-          target,
-          periodStart,
-          m,
-          fromCents(peak),
-          target.scope === "agent" ? agentNames.get(target.key) : undefined,
-        ),
-      }));
+        m,
+        fromCents(peak),
+        target.scope === "agent" ? agentNames.get(target.key) : undefined,
+      ),
+      trace,
+    }));
   });
   if (alerts.length === 0) return [];
   // Which of them were raised before (a re-crossing after a correction); the progress row locks
@@ -141,11 +159,12 @@ export async function applyDeltas(
   const raised = alerts.filter((a) => !seen.has(`${a.targetId}|${a.periodStart}|${a.milestone}`));
   if (raised.length === 0) return [];
   await tx.execute(sql`
-    INSERT IGNORE INTO target_alerts (target_id, period_start, milestone, recipient, type, message)
+    INSERT IGNORE INTO target_alerts (target_id, period_start, milestone, recipient, type, message, request_id, traceparent)
     VALUES ${sql.join(
-      raised.map(
-        (a) => sql`(${a.targetId}, ${a.periodStart}, ${a.milestone}, ${a.recipient}, ${a.type}, ${a.message})`,
-      ),
+      raised.map((a) => {
+        const { requestId, traceparent } = traceValues(a.trace);
+        return sql`(${a.targetId}, ${a.periodStart}, ${a.milestone}, ${a.recipient}, ${a.type}, ${a.message}, ${requestId}, ${traceparent})`;
+      }),
       sql`, `,
     )}`);
   return raised;
