@@ -5,7 +5,7 @@
 // Gateway chart is bumped, from that version's CRDs:
 //   helm template oci://docker.io/envoyproxy/gateway-crds-helm --version <v> \
 //     --set crds.envoyGateway.enabled=true > /tmp/eg-crds.yaml
-//   npx tsx scripts/crd-schema-subset.ts /tmp/eg-crds.yaml <v>
+//   npx tsx scripts/crd-schema-subset.ts /tmp/eg-crds.yaml <v> && npm run format
 import { writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { parseAllDocuments } from "yaml";
