@@ -6,6 +6,9 @@ import type * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { DatasourceVariableBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
 import type { WarehouseDialect } from "./sql-dialect.js";
 
+/** `${name}`: how a panel refers to a dashboard variable. */
+export const variable = (name: string) => `\${${name}}`;
+
 /** Datasource uids the program provisions; imported elsewhere, the variables pick any of the type. */
 export const datasourceUids = { prometheus: "prometheus", warehouse: "moon-warehouse" } as const;
 
@@ -26,7 +29,7 @@ class RawTarget implements cog.Builder<cog.Dataquery> {
 
 /** A raw SQL target for the warehouse datasource variable `$warehouse`. */
 export function sqlTarget(dialect: WarehouseDialect, sql: string, format: "table" | "time_series") {
-  const datasource = { type: warehousePluginIds[dialect], uid: "${warehouse}" };
+  const datasource = { type: warehousePluginIds[dialect], uid: variable("warehouse") };
   // The Redshift plugin names the field rawSQL and numbers its formats (0 time series, 1 table).
   if (dialect === "redshift") {
     return new RawTarget({ refId: "A", datasource, rawSQL: sql, format: format === "table" ? 1 : 0 });

@@ -2,6 +2,7 @@
 // monitoring) and kube-state-metrics. Every query filters by the `$colour` variable; per-service panels
 // also by `$service` (their row repeats per service). `${active_colour}` is the colour the program
 // routes traffic to, baked in at deploy time: a flip is a deploy, so the dashboard follows it.
+import { variable } from "./grafana.js";
 
 export interface PromPanel {
   key: string;
@@ -38,7 +39,7 @@ const overview: PromSection = {
   panels: [
     {
       key: "traffic.active",
-      title: "Active colour (as deployed): ${active_colour}",
+      title: `Active colour (as deployed): ${variable("active_colour")}`,
       description:
         "The colour the Gateway routes to, from the program's activeColor at the last deploy (a flip is a deploy), and the requests per second it takes.",
       viz: "stat",

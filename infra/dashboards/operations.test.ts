@@ -15,6 +15,7 @@ import { eventually, sale } from "../../apps/sales/test/harness.js";
 import { type LocalPrometheus, startPrometheus } from "../../scripts/local-prometheus.js";
 import { freshDatabase, type TestDatabase } from "../../test/databases.js";
 import { client, startTestService, testKeys } from "../../test/services.js";
+import { variable } from "./grafana.js";
 import { operationsSections, type PromPanel } from "./operations-panels.js";
 
 const services = ["agent", "sales", "notification"] as const;
@@ -23,7 +24,7 @@ const colours = ["blue", "green"] as const;
 /** Grafana's substitution of the dashboard's variables (All colours; one service per repeated row). */
 const expand = (expr: string, service: string) =>
   expr
-    .replaceAll("${active_colour}", "blue")
+    .replaceAll(variable("active_colour"), "blue")
     .replaceAll("$colour", "blue|green")
     .replaceAll("$service", service)
     .replaceAll("$namespace", "moon");
@@ -124,7 +125,7 @@ describe("operations dashboard against a real Prometheus", () => {
             q.expr.startsWith("(sum by (colour)");
           const wanted = p.key === "traffic.active" ? ["blue"] : byColour ? ["blue", "green"] : undefined;
           if (result.length === 0) return undefined;
-          if (wanted && wanted.some((c) => !result.some((s) => s.labels.colour === c))) return undefined;
+          if (wanted?.some((c) => !result.some((s) => s.labels.colour === c))) return undefined;
           return result;
         }, 30_000).catch(() => []);
         expect([p.key, q.service, q.expr, samples.length > 0]).toEqual([p.key, q.service, q.expr, true]);

@@ -12,7 +12,7 @@ import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
 import { PanelBuilder as Stat } from "@grafana/grafana-foundation-sdk/stat";
 import { PanelBuilder as Table } from "@grafana/grafana-foundation-sdk/table";
 import { PanelBuilder as TimeSeries } from "@grafana/grafana-foundation-sdk/timeseries";
-import { datasourceUids, datasourceVariable, grid } from "./grafana.js";
+import { datasourceUids, datasourceVariable, grid, variable } from "./grafana.js";
 import { operationsSections, type PromPanel } from "./operations-panels.js";
 
 export interface OperationsOptions {
@@ -58,7 +58,7 @@ export function operationsDashboard(o: OperationsOptions): dashboard.Dashboard {
     // Constants are hidden in Grafana's variable bar.
     .withVariable(new ConstantVariableBuilder("namespace").value(o.namespace))
     .withVariable(new ConstantVariableBuilder("active_colour").value(o.activeColour));
-  const datasource = { type: "prometheus", uid: "${prometheus}" };
+  const datasource = { type: "prometheus", uid: variable("prometheus") };
   let id = 0;
   for (const section of operationsSections) {
     const row = new RowBuilder(section.title).id(++id).gridPos(layout.row());

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeDashboards } from "./cli.js";
+import { variable } from "./grafana.js";
 import { salesKpiSections } from "./sales-kpi-panels.js";
 
 const out = mkdtempSync(join(tmpdir(), "moon-dashboards-"));
@@ -88,6 +89,6 @@ describe("npm run dashboards", () => {
     const variables = (board.templating as { list: Array<{ name: string; query?: string }> }).list;
     expect(variables.find((v) => v.name === "active_colour")?.query).toBe("green");
     expect(variables.find((v) => v.name === "namespace")?.query).toBe("shop");
-    expect(board.panels.some((p) => p.title.includes("${active_colour}"))).toBe(true);
+    expect(board.panels.some((p) => p.title.includes(variable("active_colour")))).toBe(true);
   });
 });
