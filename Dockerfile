@@ -1,10 +1,11 @@
 # syntax=docker/dockerfile:1.7
 # One image holding every program; each Deployment, Job and CronJob picks its own:
 #   node /app/dist/apps/main.js agent|sales|notification|aggregator|migrate
-# Base images are pinned by digest (multi-arch index digests) so a rebuild gets the same bytes; bump
-# them deliberately, e.g. with Dependabot's docker ecosystem.
-ARG NODE_IMAGE=node:20.19.5-bookworm-slim@sha256:9e70124bd00f47dd023e349cd587132ae61892acc0e47ed641416c3e18f401c3
-ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs20-debian12:nonroot@sha256:2cd820156cf039c8b54ae2d2a97e424b6729070714de8707a6b79f20d56f6a9a
+# Node 24 (LTS). Base images are pinned by exact version tag (node) and by Node major, Debian release and
+# user (distroless publishes no finer tag); both are Debian 12, so production-deps matches the runtime's
+# libc. To pin digests, resolve them where the registry is reachable and append @sha256:… to each.
+ARG NODE_IMAGE=node:24.19.0-bookworm-slim
+ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs24-debian12:nonroot
 
 # Compiles TypeScript; needs the dev dependencies (typescript, @types/node), which never reach the image.
 FROM ${NODE_IMAGE} AS build
