@@ -17,15 +17,20 @@ export function parseApiKeys(value: string): ApiKeyTable {
   return new Map(entries.map((e) => [digest(e.key), e.role]));
 }
 
-export type AuthVariables = { role: Role };
+/**
+ * `caller` names the key that authenticated the request without revealing it (the first 16 hex digits
+ * of its SHA-256), so what one client writes can be kept apart from another's.
+ */
+export type AuthVariables = { role: Role; caller: string };
 
 /** Requires `Authorization: Bearer <key>`; 401 without a valid key. */
 export function authenticate(keys: ApiKeyTable): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const role = match ? keys.get(digest(match[1]!)) : undefined;
-    if (!role) {
+    const keyDigest = match?.[1] ? digest(match[1]) : undefined;
+    const role = keyDigest ? keys.get(keyDigest) : undefined;
+    if (!role || !keyDigest) {
       c.header("www-authenticate", 'Bearer realm="moon"');
       throw new ApiError(
         401,
@@ -34,6 +39,7 @@ export function authenticate(keys: ApiKeyTable): MiddlewareHandler<{ Variables: 
       );
     }
     c.set("role", role);
+    c.set("caller", keyDigest.slice(0, 16));
     await next();
   };
 }

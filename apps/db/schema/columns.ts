@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, decimal, timestamp, varchar } from "drizzle-orm/mysql-core";
+import { bigint, customType, decimal, timestamp, varchar } from "drizzle-orm/mysql-core";
 
 // MariaDB rejects drizzle's defaultNow() on TIMESTAMP(3); spell the default out.
 export const createdAt = () =>
@@ -20,6 +20,16 @@ export const money = (name: string) => decimal(name, { precision: 14, scale: 2, 
  * be more than 2^64 sales (BIGINT ids), so no sum of sales a target can see overflows it.
  */
 export const total = (name: string) => decimal(name, { precision: 32, scale: 2, mode: "string" });
+
+/**
+ * A VARCHAR compared exactly, byte for byte (utf8mb4_bin), for identities the application compares
+ * exactly: the database's default collation would merge `CORE-1` with `core-1`, `Alpha` with `Álpha`,
+ * and every emoji with every other. Declared here, so `db:generate` keeps it.
+ */
+export const exactVarchar = (name: string, length: number) =>
+  customType<{ data: string; driverData: string }>({
+    dataType: () => `varchar(${length}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+  })(name);
 
 /** BIGINT UNSIGNED AUTO_INCREMENT primary key; drizzle's serial() emits SQL MariaDB rejects. */
 export const id = () => bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey();

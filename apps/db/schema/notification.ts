@@ -1,6 +1,6 @@
 // Tables owned by the notification service: only apps/notification writes them; any service may read.
-import { index, int, mysqlEnum, mysqlTable, text, timestamp, varchar } from "drizzle-orm/mysql-core";
-import { createdAt, id, traceColumns, updatedAt } from "./columns.js";
+import { index, int, mysqlEnum, mysqlTable, text, timestamp, unique, varchar } from "drizzle-orm/mysql-core";
+import { createdAt, exactVarchar, id, traceColumns, updatedAt } from "./columns.js";
 
 export const notificationTypes = ["TARGET_ACHIEVED", "MILESTONE", "REMINDER", "CUSTOM"] as const;
 export const notificationStatuses = ["PENDING", "SENT", "FAILED"] as const;
@@ -16,7 +16,10 @@ export const notifications = mysqlTable(
     channel: mysqlEnum("channel", notificationChannels).notNull().default("log"),
     message: text("message").notNull(),
     status: mysqlEnum("status", notificationStatuses).notNull().default("PENDING"),
-    dedupeKey: varchar("dedupe_key", { length: 191 }).unique("notifications_dedupe_key_uq"),
+    /** Unique per sending API key (`dedupe_owner`), so one client cannot claim another's keys. */
+    dedupeKey: exactVarchar("dedupe_key", 191),
+    /** The sending key's `caller` id; NULL on rows from before keys were kept apart. */
+    dedupeOwner: varchar("dedupe_owner", { length: 16 }),
     attempts: int("attempts").notNull().default(0),
     lastError: text("last_error"),
     nextAttemptAt: timestamp("next_attempt_at", { fsp: 3, mode: "date" }),
@@ -29,6 +32,7 @@ export const notifications = mysqlTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    unique("notifications_owner_dedupe_key_uq").on(t.dedupeOwner, t.dedupeKey),
     index("notifications_recipient_idx").on(t.recipient, t.id),
     index("notifications_status_idx").on(t.status, t.nextAttemptAt),
     index("notifications_created_idx").on(t.createdAt),

@@ -16,14 +16,14 @@ import {
   unique,
   varchar,
 } from "drizzle-orm/mysql-core";
-import { createdAt, id, money, total, traceColumns, updatedAt } from "./columns.js";
+import { createdAt, exactVarchar, id, money, total, traceColumns, updatedAt } from "./columns.js";
 
 export const sales = mysqlTable(
   "sales",
   {
     id: id(),
-    /** The core system's id for the sale: the idempotency key. */
-    saleRef: varchar("sale_ref", { length: 64 }).notNull().unique("sales_sale_ref_uq"),
+    /** The core system's id for the sale: the idempotency key, case-sensitive (`CORE-1` is not `core-1`). */
+    saleRef: exactVarchar("sale_ref", 64).notNull().unique("sales_sale_ref_uq"),
     agentCode: varchar("agent_code", { length: 32 }).notNull(),
     productCode: varchar("product_code", { length: 32 }).notNull(),
     amount: money("amount").notNull(),

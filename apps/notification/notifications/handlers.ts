@@ -1,10 +1,10 @@
-import { eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
+import { and, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { isDuplicateKey } from "../../db/errors.js";
 import { keysetPage } from "../../db/keyset.js";
 import { notifications } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
-import { notFound } from "../../http/errors.js";
+import { conflict, notFound } from "../../http/errors.js";
 import { requestTrace } from "../../http/trace.js";
 import { traceValues } from "../../runtime/trace.js";
 import {
@@ -14,6 +14,7 @@ import {
   listNotifications,
   updateNotification,
 } from "./routes.js";
+import type { NewNotification } from "./schemas.js";
 
 type NotificationRow = typeof notifications.$inferSelect;
 
@@ -33,7 +34,7 @@ export const toNotification = (row: NotificationRow) => ({
   updatedAt: row.updatedAt.toISOString(),
 });
 
-async function findNotification(db: Database, where: SQL, what: string): Promise<NotificationRow> {
+async function findNotification(db: Database, where: SQL | undefined, what: string): Promise<NotificationRow> {
   const [row] = await db.select().from(notifications).where(where);
   if (!row) throw notFound(what);
   return row;
@@ -41,25 +42,35 @@ async function findNotification(db: Database, where: SQL, what: string): Promise
 
 const byId = (id: number) => eq(notifications.id, id);
 
+const sameNotification = (stored: NotificationRow, body: NewNotification) =>
+  stored.recipient === body.recipient &&
+  stored.type === body.type &&
+  stored.channel === body.channel &&
+  stored.message === body.message;
+
 /** A day filter covers the whole day; an instant is used as given. */
 const startOf = (v: string) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v);
 
 export function registerNotificationRoutes(app: ServiceApp, db: Database): void {
   app.openapi(createNotification, async (c) => {
     const body = c.req.valid("json");
+    // A dedupe key belongs to the API key that sent it: another client's `target:…` is another key.
+    const dedupeOwner = body.dedupeKey ? c.get("caller") : null;
     try {
       const [result] = await db
         .insert(notifications)
-        .values({ ...body, nextAttemptAt: sql`CURRENT_TIMESTAMP(3)`, ...traceValues(requestTrace(c)) });
+        .values({ ...body, dedupeOwner, nextAttemptAt: sql`CURRENT_TIMESTAMP(3)`, ...traceValues(requestTrace(c)) });
       return c.json(toNotification(await findNotification(db, byId(result.insertId), "notification")), 201);
     } catch (err) {
-      if (!body.dedupeKey || !isDuplicateKey(err)) throw err;
-      // Sent before (a retry, or another colour's relay): the stored one is the answer.
+      if (!body.dedupeKey || !dedupeOwner || !isDuplicateKey(err)) throw err;
+      // Sent before (a retry, or another colour's relay): the stored one is the answer, if it is the same.
       const stored = await findNotification(
         db,
-        eq(notifications.dedupeKey, body.dedupeKey),
+        and(eq(notifications.dedupeOwner, dedupeOwner), eq(notifications.dedupeKey, body.dedupeKey)),
         `notification ${body.dedupeKey}`,
       );
+      if (!sameNotification(stored, body))
+        throw conflict(`notification ${body.dedupeKey} was already sent with different details`);
       return c.json(toNotification(stored), 200);
     }
   });

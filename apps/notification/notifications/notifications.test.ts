@@ -44,7 +44,7 @@ const settled = (id: number) =>
   });
 
 describe("POST /notifications", () => {
-  test("queues, and answers the stored one for a repeated dedupeKey", async () => {
+  test("queues, answers the stored one for a repeated dedupeKey, and refuses the key with other details", async () => {
     const body = {
       recipient: "AGT005",
       type: "MILESTONE",
@@ -55,9 +55,14 @@ describe("POST /notifications", () => {
     expect(first.status).toBe(201);
     const created = await first.json();
     expect(created).toMatchObject({ ...body, channel: "log", status: "PENDING", attempts: 0, sentAt: null });
-    const again = await integration.call("POST", "/notifications", { ...body, message: "something else" });
+    const again = await integration.call("POST", "/notifications", body);
     expect(again.status).toBe(200);
     expect((await again.json()).id).toBe(created.id);
+    const other = await integration.call("POST", "/notifications", { ...body, message: "something else" });
+    expect(other.status).toBe(409);
+    expect(other.headers.get("content-type")).toBe("application/problem+json");
+    // Keys are exact: another spelling is another key.
+    expect((await integration.call("POST", "/notifications", { ...body, dedupeKey: "DEMO:1" })).status).toBe(201);
     const [rows] = await db.handle.pool.query("SELECT COUNT(*) AS n FROM notifications WHERE dedupe_key = 'demo:1'");
     expect((rows as Array<{ n: number }>)[0]!.n).toBe(1);
   });

@@ -23,8 +23,8 @@ export const createNotification = createRoute({
   request: { body: jsonBody(newNotificationBody) },
   responses: {
     201: jsonResponse(notificationSchema, "Queued"),
-    200: jsonResponse(notificationSchema, "A notification with this dedupeKey exists: the stored one"),
-    ...problems(...commonProblems, 415),
+    200: jsonResponse(notificationSchema, "This API key sent this dedupeKey with the same details: the stored one"),
+    ...problems(...commonProblems, 409, 415),
   },
 });
 

@@ -20,7 +20,8 @@ export const newNotificationBody = z
       .max(2000)
       .openapi({ example: "Nimal has reached 150k sales milestone!" }),
     dedupeKey: z.string().min(1).max(191).optional().openapi({
-      description: "Sending the same key again returns the stored notification",
+      description:
+        "Sending the same key again with the same API key and details returns the stored notification; other details are 409. Keys are per API key and case-sensitive",
       example: "target:3:2024-03-01:100",
     }),
   })
