@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { apiKey, startWorld, type World } from "../test/stacks/harness.js";
 import { type CliDeps, main } from "./commands.js";
-import { apiKey, startWorld, type World } from "./test/harness.js";
 
 let world: World;
 beforeEach(async () => {

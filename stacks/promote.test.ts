@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startWorld, type World } from "../test/stacks/harness.js";
 import { promote } from "./promote.js";
-import { startWorld, type World } from "./test/harness.js";
 
 let world: World;
 beforeEach(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { MemoryStack } from "../test/stacks/memory-stack.js";
 import { acquireLock, lockHolder, lockTag } from "./release-lock.js";
-import { MemoryStack } from "./test/memory-stack.js";
 
 const options = { holder: "me", settleMs: 5, staleAfterMs: 60_000 };
 const newStack = () => new MemoryStack("lock-test", "http://127.0.0.1:9", {});

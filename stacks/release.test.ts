@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { apiKey, startWorld, type World } from "../test/stacks/harness.js";
 import { release } from "./release.js";
 import { lockTag } from "./release-lock.js";
-import { apiKey, startWorld, type World } from "./test/harness.js";
 
 let world: World;
 beforeEach(async () => {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startWorld, type World } from "../test/stacks/harness.js";
 import { release } from "./release.js";
 import { lockTag } from "./release-lock.js";
 import { rollback } from "./rollback.js";
-import { startWorld, type World } from "./test/harness.js";
 
 let world: World;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startWorld, type World } from "../test/stacks/harness.js";
 import { lockTag } from "./release-lock.js";
 import { printStatus, readStatus } from "./status.js";
-import { startWorld, type World } from "./test/harness.js";
 
 let world: World;
 beforeEach(async () => {

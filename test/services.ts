@@ -1,6 +1,7 @@
 // Starts real services in-process on free ports, against a test database.
 import type { ServiceDefinition, StartedService } from "../apps/http/service.js";
 import { startService } from "../apps/http/service.js";
+import { freshDatabase, type TestDatabase } from "./databases.js";
 
 /** One key per role, as API_KEYS would hold them. */
 export const testKeys = {
@@ -27,6 +28,26 @@ export async function startTestService(
     LOG_LEVEL: "silent",
     ...env,
   });
+}
+
+/** A service on its own fresh database; `stop` shuts it down and drops the database. */
+export async function startOnFreshDatabase(
+  def: ServiceDefinition<any>,
+  env: Record<string, string> = {},
+): Promise<{ db: TestDatabase; svc: StartedService; stop(): Promise<void> }> {
+  const db = await freshDatabase();
+  const svc = await startTestService(def, db.url, env).catch(async (err) => {
+    await db.drop();
+    throw err;
+  });
+  return {
+    db,
+    svc,
+    async stop() {
+      await svc.shutdown("test");
+      await db.drop();
+    },
+  };
 }
 
 /** A fetch Response whose json() is untyped, as tests inspect arbitrary bodies. */

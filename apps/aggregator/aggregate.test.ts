@@ -3,10 +3,16 @@
 // with the scenario's independent computation after each kind of change.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, freshPgDatabase, type TestDatabase } from "../../test/databases.js";
+import { addDays, type Scenario } from "../../test/aggregator/scenario.js";
+import { type AggregatorSetup, openAggregatorSetup } from "../../test/aggregator/setup.js";
+import {
+  openReader,
+  readLatest,
+  snapshotCounts,
+  type WarehouseReader,
+} from "../../test/aggregator/warehouse-reader.js";
+import type { TestDatabase } from "../../test/databases.js";
 import { type AggregateOptions, aggregate } from "./run.js";
-import { addDays, Scenario } from "./test/scenario.js";
-import { openReader, readLatest, snapshotCounts, type WarehouseReader } from "./test/warehouse-reader.js";
 import { parseSqlTimestamp, sqlTimestamp } from "./warehouse/warehouse.js";
 
 const ago = (seconds: number) => sqlTimestamp(new Date(Date.now() - seconds * 1000));
@@ -25,8 +31,9 @@ const notForRedshift = [
 ];
 
 describe.each(["mysql", "postgres", "redshift"] as const)("aggregator into a %s warehouse", (kind) => {
+  let setup: AggregatorSetup;
   let source: TestDatabase;
-  let warehouse: { url: string; drop(): Promise<void> };
+  let warehouse: AggregatorSetup["warehouse"];
   let warehouseUrl: string;
   let scenario: Scenario;
   let reader: WarehouseReader;
@@ -46,30 +53,16 @@ describe.each(["mysql", "postgres", "redshift"] as const)("aggregator into a %s 
     }
   };
 
-  const expected = () => ({
-    facts: scenario.expectedFacts(),
-    notificationFacts: scenario.expectedNotificationFacts(),
-    teams: scenario.expectedTeams(),
-    branches: scenario.expectedBranches(),
-    products: scenario.expectedProducts(),
-    agentNotifications: scenario.expectedAgentNotifications(),
-    notificationStatus: scenario.expectedNotificationStatus(),
-  });
+  const expected = () => scenario.expectedWarehouse();
 
   beforeAll(async () => {
-    source = await freshDatabase();
-    warehouse = kind === "mysql" ? await freshDatabase({ migrate: false }) : await freshPgDatabase();
+    setup = await openAggregatorSetup(kind);
+    ({ source, warehouse, scenario, reader } = setup);
     warehouseUrl =
       kind === "redshift" ? `${warehouse.url.replace(/^postgres:/, "redshift:")}?sslmode=disable` : warehouse.url;
-    scenario = await Scenario.create(source.handle);
-    reader = await openReader(warehouse.url);
   });
 
-  afterAll(async () => {
-    await reader?.close();
-    await warehouse?.drop();
-    await source?.drop();
-  });
+  afterAll(() => setup?.close());
 
   const recentDays = ["2024-03-20", "2024-03-21", "2024-03-22"];
 

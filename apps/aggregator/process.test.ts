@@ -3,12 +3,18 @@
 // with the reason; a bad environment names the variable.
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { freshDatabase, freshPgDatabase, type TestDatabase } from "../../test/databases.js";
+import type { Scenario } from "../../test/aggregator/scenario.js";
+import { type AggregatorSetup, openAggregatorSetup } from "../../test/aggregator/setup.js";
+import {
+  openReader,
+  readLatest,
+  snapshotCounts,
+  type WarehouseReader,
+} from "../../test/aggregator/warehouse-reader.js";
+import type { TestDatabase } from "../../test/databases.js";
 import { ConfigError, loadEnv } from "../runtime/env.js";
 import { aggregatorEnv } from "./env.js";
 import { aggregate } from "./run.js";
-import { Scenario } from "./test/scenario.js";
-import { openReader, readLatest, snapshotCounts, type WarehouseReader } from "./test/warehouse-reader.js";
 import { sqlTimestamp } from "./warehouse/warehouse.js";
 
 const repoRoot = new URL("../..", import.meta.url).pathname;
@@ -39,23 +45,18 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
 }
 
 describe.each(["mysql", "postgres"] as const)("a run killed mid-load (%s warehouse)", (kind) => {
+  let setup: AggregatorSetup;
   let source: TestDatabase;
-  let warehouse: { url: string; drop(): Promise<void> };
+  let warehouse: AggregatorSetup["warehouse"];
   let scenario: Scenario;
   let reader: WarehouseReader;
 
   beforeAll(async () => {
-    source = await freshDatabase();
-    warehouse = kind === "mysql" ? await freshDatabase({ migrate: false }) : await freshPgDatabase();
-    scenario = await Scenario.create(source.handle);
-    reader = await openReader(warehouse.url);
+    setup = await openAggregatorSetup(kind);
+    ({ source, warehouse, scenario, reader } = setup);
   });
 
-  afterAll(async () => {
-    await reader?.close();
-    await warehouse?.drop();
-    await source?.drop();
-  });
+  afterAll(() => setup?.close());
 
   it("leaves the last snapshot whole, and the next run completes it", async () => {
     await scenario.addSales(2000, "2024-01-01", "2024-03-31", sqlTimestamp(new Date(Date.now() - 3_600_000)));
@@ -128,15 +129,7 @@ describe.each(["mysql", "postgres"] as const)("a run killed mid-load (%s warehou
     });
     for (const field of ["rowsRead", "daysRecomputed", "rowsWritten", "durationMs"])
       expect(typeof line[field]).toBe("number");
-    expect(await readLatest(reader)).toEqual({
-      facts: scenario.expectedFacts(),
-      notificationFacts: scenario.expectedNotificationFacts(),
-      teams: scenario.expectedTeams(),
-      branches: scenario.expectedBranches(),
-      products: scenario.expectedProducts(),
-      agentNotifications: scenario.expectedAgentNotifications(),
-      notificationStatus: scenario.expectedNotificationStatus(),
-    });
+    expect(await readLatest(reader)).toEqual(scenario.expectedWarehouse());
   });
 });
 

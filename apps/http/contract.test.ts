@@ -1,18 +1,16 @@
 // The runtime contract every service shares (DESIGN.md), exercised through the agent service.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { freshDatabase, type TestDatabase } from "../../test/databases.js";
-import { client, startTestService, testKeys } from "../../test/services.js";
+import { client, startOnFreshDatabase, testKeys } from "../../test/services.js";
 import { agentService } from "../agent/service.js";
 import { ConfigError, loadEnv } from "../runtime/env.js";
 import { serviceEnv } from "./env.js";
 import type { StartedService } from "./service.js";
 
-let db: TestDatabase;
 let svc: StartedService;
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  svc = await startTestService(agentService, db.url, { COLOUR: "green", VERSION: "v1.2.3" });
+  ({ svc, stop } = await startOnFreshDatabase(agentService, { COLOUR: "green", VERSION: "v1.2.3" }));
   await client(svc.url).call("POST", "/agents", {
     agentCode: "AGT004",
     firstName: "A",
@@ -23,10 +21,7 @@ beforeAll(async () => {
   });
   await client(svc.url).call("POST", "/products", { productCode: "P1", type: "life", name: "P1", targetAmount: 1 });
 });
-afterAll(async () => {
-  await svc?.shutdown("test");
-  await db?.drop();
-});
+afterAll(() => stop?.());
 
 describe("operations endpoints", () => {
   test("/health reports service, colour and version; every response carries x-moon-colour", async () => {

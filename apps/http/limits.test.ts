@@ -1,11 +1,11 @@
 // Input limits every service shares (README "Limits"): ids, cursors, dates and the size of error answers.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { freshPgDatabase } from "../../test/databases.js";
+import { type SalesHarness, sale, startSales } from "../../test/sales/harness.js";
 import { client, startTestService } from "../../test/services.js";
 import { agentService } from "../agent/service.js";
 import { aggregate } from "../aggregator/run.js";
 import { notificationService } from "../notification/service.js";
-import { type SalesHarness, sale, startSales } from "../sales/test/harness.js";
 import type { StartedService } from "./service.js";
 
 let h: SalesHarness;

@@ -1,10 +1,10 @@
 // The whole flow across real processes: agent, sales and notification services on one database.
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { freshDatabase, type TestDatabase } from "../../test/databases.js";
+import { type WebhookSink, webhookSink } from "../../test/notification/sinks.js";
+import { eventually } from "../../test/sales/harness.js";
+import { freePort, type Program, startProgram } from "../../test/sales/processes.js";
 import { client, testApiKeys, testKeys } from "../../test/services.js";
-import { type WebhookSink, webhookSink } from "../notification/test/sinks.js";
-import { eventually } from "./test/harness.js";
-import { freePort, type Program, startProgram } from "./test/processes.js";
 
 let db: TestDatabase;
 let hook: WebhookSink;

@@ -2,12 +2,12 @@
 // found again by its request id in both processes' logs, the database rows and the webhook's headers.
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { freshDatabase, type TestDatabase } from "../../test/databases.js";
+import { type WebhookSink, webhookSink } from "../../test/notification/sinks.js";
+import { eventually, sale } from "../../test/sales/harness.js";
+import { freePort, type Program, startProgram } from "../../test/sales/processes.js";
 import { client, testApiKeys, testKeys } from "../../test/services.js";
 import { seedAgentData } from "../db/seed.js";
-import { type WebhookSink, webhookSink } from "../notification/test/sinks.js";
 import { parseTraceparent } from "../runtime/trace.js";
-import { eventually, sale } from "./test/harness.js";
-import { freePort, type Program, startProgram } from "./test/processes.js";
 
 let db: TestDatabase;
 let hook: WebhookSink;

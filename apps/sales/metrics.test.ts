@@ -3,15 +3,15 @@ import mysql from "mysql2/promise";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { freshDatabase, type TestDatabase } from "../../test/databases.js";
 import { type Scrape, scrape } from "../../test/metrics.js";
+import { type WebhookSink, webhookSink } from "../../test/notification/sinks.js";
+import { eventually, sale } from "../../test/sales/harness.js";
+import { freePort } from "../../test/sales/processes.js";
 import { type Client, client, startTestService, testKeys } from "../../test/services.js";
 import { startTcpProxy, type TcpProxy, viaProxy } from "../../test/tcp-proxy.js";
 import { seedAgentData } from "../db/seed.js";
 import type { StartedService } from "../http/service.js";
 import { notificationService } from "../notification/service.js";
-import { type WebhookSink, webhookSink } from "../notification/test/sinks.js";
 import { salesService } from "./service.js";
-import { eventually, sale } from "./test/harness.js";
-import { freePort } from "./test/processes.js";
 
 let db: TestDatabase;
 let proxy: TcpProxy;

@@ -4,7 +4,7 @@ import type { Colour } from "../../contract/index.js";
 import type { Resources } from "../config.js";
 import { podLabels, versionOf } from "./apps.js";
 import type { Foundation } from "./foundation.js";
-import { appContainer, appPodSpec, heapOptionsFor, programArgs, resourcesOf } from "./pod.js";
+import { heapOptionsFor, jobPodTemplate, programArgs, resourcesOf } from "./pod.js";
 
 export interface AggregatorArgs {
   schedule: string;
@@ -41,29 +41,22 @@ export class Aggregator extends pulumi.ComponentResource {
               backoffLimit: 2,
               activeDeadlineSeconds: 3000,
               ttlSecondsAfterFinished: 86_400,
-              template: {
-                metadata: { labels },
-                spec: appPodSpec(
-                  {
-                    restartPolicy: "Never",
-                    containers: [
-                      appContainer({
-                        name: "aggregator",
-                        image: args.image,
-                        ...programArgs("aggregator"),
-                        env: [
-                          { name: "COLOUR", value: args.colour },
-                          { name: "VERSION", value: versionOf(args.image) },
-                          { name: "NODE_OPTIONS", value: heapOptionsFor(args.resources.memoryLimit) },
-                          ...args.foundation.env("DATABASE_URL", "DATABASE_CA_CERT", "WAREHOUSE_URL", "LOG_LEVEL"),
-                        ],
-                        resources: resourcesOf(args.resources),
-                      }),
-                    ],
-                  },
-                  args.foundation.pullSecret,
-                ),
-              },
+              template: jobPodTemplate(
+                labels,
+                {
+                  name: "aggregator",
+                  image: args.image,
+                  ...programArgs("aggregator"),
+                  env: [
+                    { name: "COLOUR", value: args.colour },
+                    { name: "VERSION", value: versionOf(args.image) },
+                    { name: "NODE_OPTIONS", value: heapOptionsFor(args.resources.memoryLimit) },
+                    ...args.foundation.env("DATABASE_URL", "DATABASE_CA_CERT", "WAREHOUSE_URL", "LOG_LEVEL"),
+                  ],
+                  resources: resourcesOf(args.resources),
+                },
+                args.foundation.pullSecret,
+              ),
             },
           },
         },

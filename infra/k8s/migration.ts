@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Colour } from "../../contract/index.js";
 import { podLabels, shortHash, versionOf } from "./apps.js";
 import type { Foundation } from "./foundation.js";
-import { appContainer, appPodSpec, programArgs } from "./pod.js";
+import { jobPodTemplate, programArgs } from "./pod.js";
 
 export interface MigrationArgs {
   colour: Colour;
@@ -35,30 +35,23 @@ export class Migration extends pulumi.ComponentResource {
           // No TTL: a finished Job stays until the colour's next release replaces it, so `pulumi up
           // --refresh` finds it and a flip re-creates (and re-awaits) nothing. A failed Job is not
           // re-run by a plain `up`; README "A failed migration" says how to retry it.
-          template: {
-            metadata: { labels },
-            spec: appPodSpec(
-              {
-                restartPolicy: "Never",
-                containers: [
-                  appContainer({
-                    name: "migrate",
-                    image: args.image,
-                    ...programArgs("migrate"),
-                    env: [
-                      ...args.foundation.env("DATABASE_URL", "DATABASE_CA_CERT", "LOG_LEVEL"),
-                      { name: "VERSION", value: versionOf(args.image) },
-                    ],
-                    resources: {
-                      requests: { cpu: "100m", memory: "128Mi" },
-                      limits: { cpu: "500m", memory: "256Mi" },
-                    },
-                  }),
-                ],
+          template: jobPodTemplate(
+            labels,
+            {
+              name: "migrate",
+              image: args.image,
+              ...programArgs("migrate"),
+              env: [
+                ...args.foundation.env("DATABASE_URL", "DATABASE_CA_CERT", "LOG_LEVEL"),
+                { name: "VERSION", value: versionOf(args.image) },
+              ],
+              resources: {
+                requests: { cpu: "100m", memory: "128Mi" },
+                limits: { cpu: "500m", memory: "256Mi" },
               },
-              args.foundation.pullSecret,
-            ),
-          },
+            },
+            args.foundation.pullSecret,
+          ),
         },
       },
       { parent: this },

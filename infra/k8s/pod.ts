@@ -49,6 +49,18 @@ export function appPodSpec(spec: PodSpec, pullSecret?: k8s.types.input.core.v1.L
   };
 }
 
+/** The pod of a run-to-completion Job (a migration, an aggregator run): one app container, not restarted in place. */
+export function jobPodTemplate(
+  labels: Record<string, string>,
+  container: Container,
+  pullSecret?: k8s.types.input.core.v1.LocalObjectReference,
+): k8s.types.input.core.v1.PodTemplateSpec {
+  return {
+    metadata: { labels },
+    spec: appPodSpec({ restartPolicy: "Never", containers: [appContainer(container)] }, pullSecret),
+  };
+}
+
 /** `node /app/dist/apps/main.js <program>`: one image holds every program. */
 export const programArgs = (program: string) => ({ command: ["node", "/app/dist/apps/main.js"], args: [program] });
 

@@ -1,9 +1,9 @@
 // The doks stack under Pulumi mocks: what it asks DigitalOcean for, and the security properties of those asks.
 import { beforeAll, describe, expect, it } from "vitest";
+import { describeKubeObjects, inputsOf, onlyOne } from "../../test/infra/platform-checks.js";
 import { named, podTemplates } from "../render/inspect.js";
 import { holdsSecret, kubeObjects, reveal, toResourceList, toYaml } from "../render/objects.js";
 import { type Rendered, render } from "../render/render.js";
-import { describeKubeObjects, inputsOf, onlyOne } from "./testing.js";
 
 let doks: Rendered;
 beforeAll(async () => {

@@ -1,10 +1,17 @@
 // The eks stack under Pulumi mocks: what it asks AWS for, and the security properties of those asks.
 import { beforeAll, describe, expect, it } from "vitest";
+import {
+  describeKubeObjects,
+  inputsOf,
+  onlyOne,
+  openToWorld,
+  securityGroupIngress,
+} from "../../test/infra/platform-checks.js";
 import { fakeCalls } from "../render/fakes.js";
 import { named } from "../render/inspect.js";
+
 import { holdsSecret, kubeObjects, reveal, toResourceList, toYaml } from "../render/objects.js";
 import { type Rendered, render } from "../render/render.js";
-import { describeKubeObjects, inputsOf, onlyOne, openToWorld, securityGroupIngress } from "./testing.js";
 
 let eks: Rendered;
 beforeAll(async () => {

@@ -1,31 +1,22 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { freshDatabase, type TestDatabase } from "../../../test/databases.js";
-import { client, startTestService } from "../../../test/services.js";
+import type { TestDatabase } from "../../../test/databases.js";
+import { insertSaleRow } from "../../../test/sales/rows.js";
+import { client, startOnFreshDatabase } from "../../../test/services.js";
+import { demoAgents } from "../../db/demo-data.js";
 import type { StartedService } from "../../http/service.js";
 import { agentService } from "../service.js";
 
 let db: TestDatabase;
 let svc: StartedService;
+let stop: () => Promise<void>;
 const admin = () => client(svc.url, "admin");
 
-const anura = {
-  agentCode: "AGT004",
-  firstName: "Anura",
-  lastName: "Jayasinghe",
-  email: "anura.j@moon.lk",
-  phone: "+94 77 100 0004",
-  branch: "Colombo",
-  team: "Alpha",
-};
+const anura = demoAgents.find((a) => a.agentCode === "AGT004")!;
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  svc = await startTestService(agentService, db.url);
+  ({ db, svc, stop } = await startOnFreshDatabase(agentService));
 });
-afterAll(async () => {
-  await svc?.shutdown("test");
-  await db?.drop();
-});
+afterAll(() => stop?.());
 
 const countAgents = async () => {
   const [rows] = await db.handle.pool.query("SELECT COUNT(*) AS n FROM agents");
@@ -77,9 +68,7 @@ describe("agents CRUD", () => {
 
   test("delete deactivates, not deletes, an agent with recorded sales", async () => {
     await admin().call("POST", "/agents", { ...anura, agentCode: "SELLER" });
-    await db.handle.pool.query(
-      "INSERT INTO sales (sale_ref, agent_code, product_code, amount, sale_date, branch, team) VALUES ('S-1','SELLER','LIFE-PLAT',125000.00,'2024-03-01','Colombo','Alpha')",
-    );
+    await insertSaleRow(db, { saleRef: "S-1", agentCode: "SELLER", productCode: "LIFE-PLAT", amount: "125000.00" });
     const res = await admin().call("DELETE", "/agents/SELLER");
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ deactivated: true, agent: { agentCode: "SELLER", status: "inactive" } });

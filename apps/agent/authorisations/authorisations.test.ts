@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { freshDatabase, type TestDatabase } from "../../../test/databases.js";
-import { client, startTestService } from "../../../test/services.js";
+import type { TestDatabase } from "../../../test/databases.js";
+import { client, startOnFreshDatabase } from "../../../test/services.js";
 import type { StartedService } from "../../http/service.js";
 import { agentService } from "../service.js";
 
 let db: TestDatabase;
 let svc: StartedService;
+let stop: () => Promise<void>;
 const admin = () => client(svc.url, "admin");
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  svc = await startTestService(agentService, db.url);
+  ({ db, svc, stop } = await startOnFreshDatabase(agentService));
   await admin().call("POST", "/agents", {
     agentCode: "AGT004",
     firstName: "Anura",
@@ -23,10 +23,7 @@ beforeAll(async () => {
     await admin().call("POST", "/products", { productCode, type: "life", name: productCode, targetAmount: "1000" });
   }
 });
-afterAll(async () => {
-  await svc?.shutdown("test");
-  await db?.drop();
-});
+afterAll(() => stop?.());
 
 const authorised = async () =>
   (await (await admin().call("GET", "/agents/AGT004/products")).json()).items.map(

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { freshDatabase, type TestDatabase } from "../../../test/databases.js";
-import { client, startTestService } from "../../../test/services.js";
+import type { TestDatabase } from "../../../test/databases.js";
+import { insertSaleRow } from "../../../test/sales/rows.js";
+import { client, startOnFreshDatabase } from "../../../test/services.js";
 import type { StartedService } from "../../http/service.js";
 import { agentService } from "../service.js";
 
 let db: TestDatabase;
 let svc: StartedService;
+let stop: () => Promise<void>;
 const admin = () => client(svc.url, "admin");
 const platinum = {
   productCode: "LIFE-PLAT",
@@ -15,13 +17,9 @@ const platinum = {
 };
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  svc = await startTestService(agentService, db.url);
+  ({ db, svc, stop } = await startOnFreshDatabase(agentService));
 });
-afterAll(async () => {
-  await svc?.shutdown("test");
-  await db?.drop();
-});
+afterAll(() => stop?.());
 
 test("create, read, change a product; targets keep two decimals exactly", async () => {
   const created = await admin().call("POST", "/products", platinum);
@@ -63,9 +61,7 @@ test("duplicate product code is 409; unknown product 404", async () => {
 
 test("a product with sales cannot be deleted; one without can", async () => {
   await admin().call("POST", "/products", { ...platinum, productCode: "SOLD" });
-  await db.handle.pool.query(
-    "INSERT INTO sales (sale_ref, agent_code, product_code, amount, sale_date, branch, team) VALUES ('P-1','AGT004','SOLD',1.00,'2024-03-01','Colombo','Alpha')",
-  );
+  await insertSaleRow(db, { saleRef: "P-1", agentCode: "AGT004", productCode: "SOLD", amount: "1.00" });
   const refused = await admin().call("DELETE", "/products/SOLD");
   expect(refused.status).toBe(409);
   expect((await admin().call("GET", "/products/SOLD")).status).toBe(200);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { freshDatabase, type TestDatabase } from "../../../test/databases.js";
+import { type SmtpSink, smtpSink, type WebhookSink, webhookSink } from "../../../test/notification/sinks.js";
+import { eventually } from "../../../test/sales/harness.js";
 import { client, startTestService } from "../../../test/services.js";
 import { seedAgentData } from "../../db/seed.js";
 import type { StartedService } from "../../http/service.js";
-import { eventually } from "../../sales/test/harness.js";
 import { notificationService } from "../service.js";
-import { type SmtpSink, smtpSink, type WebhookSink, webhookSink } from "../test/sinks.js";
 
 const fast = { NOTIFY_POLL_MS: "30", NOTIFY_RETRY_BASE_MS: "30", NOTIFY_RETRY_MAX_MS: "100" };
 

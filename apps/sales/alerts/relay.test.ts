@@ -1,11 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { count, eventually, type SalesHarness, sale, startSales } from "../../../test/sales/harness.js";
 import { startTestService } from "../../../test/services.js";
 import type { StartedService } from "../../http/service.js";
 import { notificationService } from "../../notification/service.js";
 import { backoffMs } from "../../runtime/retry.js";
-import { count, eventually, type SalesHarness, sale, startSales } from "../test/harness.js";
 
 let h: SalesHarness;
 let notification: StartedService;

@@ -1,10 +1,10 @@
 // A sale and a concurrent deletion of its agent: the agent service deletes only agents without sales,
 // so whichever way the race goes, a stored sale always has its agent (deactivated, not deleted).
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { type SalesHarness, sale, startSales } from "../../../test/sales/harness.js";
 import { client, startTestService } from "../../../test/services.js";
 import { agentService } from "../../agent/service.js";
 import type { StartedService } from "../../http/service.js";
-import { type SalesHarness, sale, startSales } from "../test/harness.js";
 
 let h: SalesHarness;
 let agents: StartedService;

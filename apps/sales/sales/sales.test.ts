@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { count, type SalesHarness, sale, startSales } from "../test/harness.js";
+import { count, type SalesHarness, sale, startSales } from "../../../test/sales/harness.js";
 
 let h: SalesHarness;
 beforeAll(async () => {

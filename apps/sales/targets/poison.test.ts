@@ -2,12 +2,12 @@
 // re-queueable), and the evaluator's errors logged with their cause and backed off.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { count, eventually, type SalesHarness, sale, startSales } from "../../../test/sales/harness.js";
 import { client, startTestService } from "../../../test/services.js";
 import type { StartedService } from "../../http/service.js";
 import { notificationService } from "../../notification/service.js";
 import { createLogger } from "../../runtime/logger.js";
 import { describeError, startPoller } from "../../runtime/poller.js";
-import { count, eventually, type SalesHarness, sale, startSales } from "../test/harness.js";
 
 let h: SalesHarness;
 let notification: StartedService;

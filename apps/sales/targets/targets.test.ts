@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { count, eventually, type SalesHarness, sale, startSales } from "../test/harness.js";
+import { count, eventually, type SalesHarness, sale, startSales } from "../../../test/sales/harness.js";
 import { evaluateOnce } from "./evaluator.js";
 import { periodEnd, periodLabel, periodStart } from "./periods.js";
 
@@ -229,30 +229,16 @@ describe("progress and alerts", () => {
     const target = await (
       await h.admin.call("POST", "/targets", { scope: "branch", key: "Matara", period: "month", amount: "1.00" })
     ).json();
-    await h.integration.call(
-      "POST",
-      "/sales",
-      sale({
-        agentCode: "AGT007",
-        productCode: "LIFE-BASIC",
-        branch: "Matara",
-        amount: "5.00",
-        saleDate: "2025-01-01",
-      }),
-    );
+    const sellInMatara = (saleDate: string) =>
+      h.integration.call(
+        "POST",
+        "/sales",
+        sale({ agentCode: "AGT007", productCode: "LIFE-BASIC", branch: "Matara", amount: "5.00", saleDate }),
+      );
+    await sellInMatara("2025-01-01");
     await folded();
     await h.admin.call("DELETE", `/targets/${target.id}`);
-    await h.integration.call(
-      "POST",
-      "/sales",
-      sale({
-        agentCode: "AGT007",
-        productCode: "LIFE-BASIC",
-        branch: "Matara",
-        amount: "5.00",
-        saleDate: "2025-02-01",
-      }),
-    );
+    await sellInMatara("2025-02-01");
     await folded();
     expect(await count(h, "target_progress", `target_id = ${target.id}`)).toBe(0);
     expect((await alerts(target.id)).map((a) => a.period_start)).toEqual(["2025-01-01"]);

@@ -1,7 +1,7 @@
 // One test world: blue and green stand-in services sharing a store, the header-routing gateway in
 // front of them, and an in-memory stack whose deployed activeColor the gateway follows.
-import type { FlowContext } from "../flow-context.js";
-import { StepLog } from "../step-log.js";
+import type { FlowContext } from "../../stacks/flow-context.js";
+import { StepLog } from "../../stacks/step-log.js";
 import { type AgentStore, type ColourService, startColourService } from "./colour-services.js";
 import { type GatewayProxy, startGatewayProxy } from "./gateway-proxy.js";
 import { MemoryStack } from "./memory-stack.js";

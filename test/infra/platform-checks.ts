@@ -1,8 +1,9 @@
 // Queries the eks and doks tests share over a render's resource list.
 import { beforeAll, describe, expect, it } from "vitest";
-import { podTemplates } from "../render/inspect.js";
-import { kubeObjects, reveal } from "../render/objects.js";
-import { type Rendered, render } from "../render/render.js";
+import { colours } from "../../contract/index.js";
+import { podTemplates } from "../../infra/render/inspect.js";
+import { kubeObjects, reveal } from "../../infra/render/objects.js";
+import { type Rendered, render } from "../../infra/render/render.js";
 
 /** Inputs of every resource of `type`. */
 export const inputsOf = (rendered: Rendered, type: string) =>
@@ -48,10 +49,10 @@ export function describeKubeObjects(stack: string): void {
   describe(`${stack} Kubernetes objects`, () => {
     const renders: Record<string, Rendered> = {};
     beforeAll(async () => {
-      for (const colour of ["blue", "green"]) renders[colour] = await render({ stack, set: { activeColor: colour } });
+      for (const colour of colours) renders[colour] = await render({ stack, set: { activeColor: colour } });
     });
 
-    it.each(["blue", "green"])("routes every service to %s when it is active, and each colour by header", (active) => {
+    it.each(colours)("routes every service to %s when it is active, and each colour by header", (active) => {
       const routes = kubeObjects(renders[active]!.resources).filter((o) => o.kind === "HTTPRoute");
       expect(routes.map((r) => r.metadata.name).sort()).toEqual(["agent", "notification", "sales"]);
       for (const route of routes) {
@@ -65,7 +66,7 @@ export function describeKubeObjects(stack: string): void {
         expect(rules.find((r) => r.matches.every((m) => !m.headers))!.backendRefs[0]!.name).toBe(
           `${route.metadata.name}-${active}`,
         );
-        for (const colour of ["blue", "green"])
+        for (const colour of colours)
           expect(byHeader(colour)!.backendRefs[0]!.name).toBe(`${route.metadata.name}-${colour}`);
       }
     });

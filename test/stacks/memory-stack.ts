@@ -2,7 +2,7 @@
 // creates per colour, previews that diff config against what is deployed, and Pulumi's rule that one
 // update runs at a time. The gateway proxy reads `deployed` to route, so a flip really moves traffic.
 import { activeColourKey, type Colour, colours, idleColourOutput, otherColour } from "../../contract/index.js";
-import { type PlannedStep, type Preview, StackBusyError, type StackOps } from "../stack-ops.js";
+import { type PlannedStep, type Preview, StackBusyError, type StackOps } from "../../stacks/stack-ops.js";
 
 const project = "moon-agent-tracker";
 const services = ["agent", "sales", "notification"];

@@ -2,8 +2,8 @@
 // change-log row in one transaction), and an in-memory model of it from which every warehouse table
 // is computed independently of the aggregator's SQL (BigInt cents, plain Maps).
 import type { PoolConnection } from "mysql2/promise";
-import type { DbHandle } from "../../db/client.js";
-import { demoAgents, demoProducts } from "../../db/demo-data.js";
+import type { DbHandle } from "../../apps/db/client.js";
+import { demoAgents, demoProducts } from "../../apps/db/demo-data.js";
 
 export interface Sale {
   id: number;
@@ -252,6 +252,19 @@ export class Scenario {
   }
 
   // ---- what every warehouse table must hold, computed from the model ----
+
+  /** Every table as `readLatest` reads it back. */
+  expectedWarehouse() {
+    return {
+      facts: this.expectedFacts(),
+      notificationFacts: this.expectedNotificationFacts(),
+      teams: this.expectedTeams(),
+      branches: this.expectedBranches(),
+      products: this.expectedProducts(),
+      agentNotifications: this.expectedAgentNotifications(),
+      notificationStatus: this.expectedNotificationStatus(),
+    };
+  }
 
   expectedFacts(): string[][] {
     const groups = new Map<string, { cents: bigint; count: number }>();

@@ -1,10 +1,10 @@
 // A sales service on a fresh database holding the demo agents and products.
 
-import { freshDatabase, type TestDatabase } from "../../../test/databases.js";
-import { type Client, client, startTestService } from "../../../test/services.js";
-import { seedAgentData } from "../../db/seed.js";
-import type { StartedService } from "../../http/service.js";
-import { salesService } from "../service.js";
+import { seedAgentData } from "../../apps/db/seed.js";
+import type { StartedService } from "../../apps/http/service.js";
+import { salesService } from "../../apps/sales/service.js";
+import { freshDatabase, type TestDatabase } from "../databases.js";
+import { type Client, client, startTestService } from "../services.js";
 
 export interface SalesHarness {
   db: TestDatabase;
