@@ -243,6 +243,8 @@ const doks = z.strictObject({
    * Envoy Gateway's own CRDs are installed) or `install` (the program installs the standard channel).
    */
   gatewayApiCrds: z.enum(["cluster", "install"]).default("cluster"),
+  /** Install metrics-server (HPAs scale on its figures); off if the cluster already has the Marketplace app. */
+  metricsServer: flag.default(true),
   /** Highly available control plane: an extra monthly charge, a 99.95% SLA. */
   highAvailability: flag.default(false),
   nodes: z

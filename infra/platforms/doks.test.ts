@@ -90,6 +90,17 @@ describe("doks cluster", () => {
   });
 });
 
+describe("doks metrics-server", () => {
+  it("installs metrics-server (DOKS offers it only as a Marketplace app), unless switched off", async () => {
+    const release = doks.resources.find((r) => r.name === "metrics-server")!;
+    expect(release.inputs).toMatchObject({ chart: "metrics-server", version: "3.13.1", namespace: "kube-system" });
+    // DOKS kubelets' certificates verify: no --kubelet-insecure-tls here.
+    expect(release.inputs.values).toEqual({});
+    const without = await render({ stack: "doks", set: { "doks.metricsServer": "false" } });
+    expect(without.resources.some((r) => r.name === "metrics-server")).toBe(false);
+  });
+});
+
 describe("doks registry", () => {
   it("creates a registry and read-only credentials that every pod pulls with", () => {
     expect(onlyOne(doks, "digitalocean:index/containerRegistry:ContainerRegistry")).toEqual({
@@ -194,6 +205,36 @@ describe("doks warehouse", () => {
     expect(url.host).toBe("private-moon-doks-warehouse.db.fake:25060");
     expect(url.password).toBe("fake-password-moon-doks-warehouse");
     expect(url.searchParams.get("sslmode")).toBe("require");
+  });
+
+  it("lets the PostgreSQL warehouse user create its tables: a one-shot grant as the admin, before any workload", async () => {
+    const pg = await render({ stack: "doks", set: { "doks.warehouse.engine": "pg" } });
+    const objects = kubeObjects(pg.resources);
+    const job = named(objects, "Job", "warehouse-grants-moon");
+    expect(job.metadata.namespace).toBe("moon-setup");
+    const container = (job.spec as any).template.spec.containers[0];
+    expect(container.image).toBe("postgres:17-alpine");
+    expect(container.command).toEqual([
+      "psql",
+      "-v",
+      "ON_ERROR_STOP=1",
+      "$(ADMIN_URL)",
+      "-c",
+      'GRANT CREATE, USAGE ON SCHEMA public TO "moon"',
+    ]);
+    expect(container.env).toEqual([
+      { name: "ADMIN_URL", valueFrom: { secretKeyRef: { name: "warehouse-admin", key: "ADMIN_URL" } } },
+    ]);
+    // The admin credentials live only in a Secret, marked secret for Pulumi's state.
+    const admin = pg.resources.find((r) => r.name === "warehouse-admin")!;
+    expect(holdsSecret(admin.inputs.stringData)).toBe(true);
+    const adminUrl = new URL(String((named(objects, "Secret", "warehouse-admin").stringData as any).ADMIN_URL));
+    expect(`${adminUrl.username}@${adminUrl.host}${adminUrl.pathname}`).toBe(
+      "doadmin@private-moon-doks-warehouse.db.fake:25060/warehouse",
+    );
+    expect(toYaml(pg.resources)).not.toContain("fake-admin-password");
+    // Without a PostgreSQL warehouse there is nothing to grant.
+    expect(kubeObjects(doks.resources).some((o) => o.metadata.name.startsWith("warehouse-grants"))).toBe(false);
   });
 });
 

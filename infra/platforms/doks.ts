@@ -3,6 +3,8 @@ import { doksDefaults, type StackConfig } from "../config.js";
 import { doksCluster } from "./doks/cluster.js";
 import { doksDatabase, doksWarehouse } from "./doks/database.js";
 import { doksRegistry } from "./doks/registry.js";
+import { warehouseGrants } from "./doks/warehouse-grants.js";
+import { installMetricsServer } from "./metrics-server.js";
 import type { Platform } from "./platform.js";
 
 /**
@@ -19,10 +21,26 @@ export class DoksPlatform extends pulumi.ComponentResource {
     const parent = { parent: this };
 
     const { vpc, cluster, kubeconfig, provider } = doksCluster(prefix, settings, parent);
+    // DOKS offers metrics-server only as a Marketplace app: without it the HPAs never scale.
+    const metricsServer = settings.metricsServer
+      ? [installMetricsServer({ kubeletCertificates: "cluster-ca" }, { parent: this, provider, dependsOn: [cluster] })]
+      : [];
     const registry = doksRegistry(prefix, settings, parent);
     const placement = { name: prefix, settings, vpc, cluster, opts: parent };
     const database = doksDatabase(placement, cfg.database);
     const warehouse = doksWarehouse(placement, database.mysql, { name: cfg.warehouse.name, user: cfg.database.user });
+    const grants = warehouse.pg
+      ? [
+          warehouseGrants(
+            {
+              namespace: `${cfg.namespace}-setup`,
+              ...warehouse.pg,
+              postgresVersion: settings.warehouse.postgresVersion,
+            },
+            { parent: this, provider, dependsOn: [cluster] },
+          ),
+        ]
+      : [];
 
     const outputs = {
       kubeconfig,
@@ -49,7 +67,7 @@ export class DoksPlatform extends pulumi.ComponentResource {
         // VPC-native DOKS clusters from 1.33 ship and manage the Gateway API CRDs themselves.
         installGatewayApiCrds: settings.gatewayApiCrds === "install",
       },
-      dependsOn: [cluster],
+      dependsOn: [cluster, ...metricsServer, ...grants],
       outputs,
     };
     this.registerOutputs(outputs);

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { LocalSettings, StackConfig } from "../config.js";
+import { installMetricsServer } from "./metrics-server.js";
 import type { Platform } from "./platform.js";
 
 const mysqlPort = 3306;
@@ -29,7 +30,9 @@ export class LocalPlatform extends pulumi.ComponentResource {
     );
     const k8sOpts = { parent: this, provider };
     // HPAs scale on metrics-server's figures; kind ships none (minikube has it as an add-on).
-    const metricsServer = settings.metricsServer ? [localMetricsServer(k8sOpts)] : [];
+    const metricsServer = settings.metricsServer
+      ? [installMetricsServer({ kubeletCertificates: "self-signed" }, k8sOpts)]
+      : [];
 
     const namespace = new k8s.core.v1.Namespace(
       "data",
@@ -214,21 +217,4 @@ export class LocalPlatform extends pulumi.ComponentResource {
     };
     this.registerOutputs({ databaseHost: host });
   }
-}
-
-/** metrics-server from its upstream chart (3.13.1 ships metrics-server 0.8.1), into kube-system. */
-function localMetricsServer(opts: pulumi.CustomResourceOptions): k8s.helm.v3.Release {
-  return new k8s.helm.v3.Release(
-    "metrics-server",
-    {
-      name: "metrics-server",
-      chart: "metrics-server",
-      version: "3.13.1",
-      repositoryOpts: { repo: "https://kubernetes-sigs.github.io/metrics-server/" },
-      namespace: "kube-system",
-      // kind's (and k3d's) kubelets serve self-signed certificates, which metrics-server would refuse.
-      values: { args: ["--kubelet-insecure-tls"] },
-    },
-    opts,
-  );
 }

@@ -61,6 +61,8 @@ export const fakeOutputs: Record<string, (args: MockResourceArgs) => Record<stri
     }),
   }),
   "digitalocean:index/databaseCluster:DatabaseCluster": ({ name }) => ({
+    user: "doadmin",
+    password: `fake-admin-password-${name}`,
     host: `${name}.db.fake`,
     privateHost: `private-${name}.db.fake`,
     port: 25060,

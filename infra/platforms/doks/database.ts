@@ -76,7 +76,12 @@ export function doksWarehouse(
   placement: Placement,
   mysql: ReturnType<typeof doksDatabase>["mysql"],
   names: { name: string; user: string },
-): { host: pulumi.Output<string>; facts: WarehouseFacts } {
+): {
+  host: pulumi.Output<string>;
+  facts: WarehouseFacts;
+  /** Its own PostgreSQL: the server, database and user the grants are for. */
+  pg?: { server: digitalocean.DatabaseCluster; database: pulumi.Output<string>; user: pulumi.Output<string> };
+} {
   const { settings } = placement;
   const egress = { port: DO_DATABASE_PORT, cidrs: [settings.vpcCidr] };
   if (settings.warehouse.engine === "mysql") {
@@ -104,6 +109,7 @@ export function doksWarehouse(
   const { server, db, user, urlPassword } = pg;
   return {
     host: server.privateHost,
+    pg: { server, database: db.name, user: user.name },
     facts: {
       url: pulumi.secret(
         pulumi.interpolate`postgres://${user.name}:${urlPassword}@${server.privateHost}:${server.port}/${db.name}?sslmode=require`,
