@@ -4,8 +4,8 @@
 // are computed here from the scenario's own records, independently of the SQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aggregate } from "../../apps/aggregator/run.js";
-import { addDays, type Sale, Scenario } from "../../apps/aggregator/test/scenario.js";
-import { openReader, type WarehouseReader } from "../../apps/aggregator/test/warehouse-reader.js";
+import { addDays, type Sale, Scenario } from "../../test/aggregator/scenario.js";
+import { openReader, type WarehouseReader } from "../../test/aggregator/warehouse-reader.js";
 import { freshDatabase, freshPgDatabase, type TestDatabase } from "../../test/databases.js";
 import { salesKpiSections, type WarehousePanel } from "./sales-kpi-panels.js";
 import { sqlDialects, type WarehouseDialect } from "./sql-dialect.js";

@@ -1,9 +1,9 @@
 // Another client cannot claim the relay's dedupe keys: keys are kept apart per API key.
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { eventually, type SalesHarness, sale, startSales } from "../../../test/sales/harness.js";
 import { startTestService, testApiKeys } from "../../../test/services.js";
 import type { StartedService } from "../../http/service.js";
 import { notificationService } from "../../notification/service.js";
-import { eventually, type SalesHarness, sale, startSales } from "../test/harness.js";
 
 /** A second integration key, as another core system (or an attacker holding one) would have. */
 const otherKey = "other-integration-key-0123456789";
