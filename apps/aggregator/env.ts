@@ -7,7 +7,7 @@ const urlWith = (protocols: string[], hint: string) =>
     .url()
     .refine((v) => protocols.includes(new URL(v).protocol), hint);
 
-/** The aggregator's settings (DESIGN.md, runtime contract). */
+/** The aggregator's settings (docs/architecture.md, runtime contract). */
 export const aggregatorEnv = z.object({
   DATABASE_URL: urlWith(["mysql:"], "must be a mysql://user:pass@host:port/database URL"),
   DATABASE_CA_CERT: z.string().optional(),

@@ -1,4 +1,4 @@
-// The insurance scenario from DOMAIN.md: agents, products and authorisations for local development.
+// The insurance scenario of docs/domain.md: agents, products and authorisations for local development.
 // Sales, targets and notifications are demo data of the services that own them.
 
 export const demoAgents = [

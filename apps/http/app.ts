@@ -40,7 +40,7 @@ export interface CreateAppOptions extends ServiceIdentity {
 const quietPaths = new Set(["/health", "/ready", "/metrics"]);
 const bodyMethods = new Set(["POST", "PUT", "PATCH"]);
 
-/** Every service's app: the runtime contract in DESIGN.md, before any resource route is added. */
+/** Every service's app: the runtime contract in docs/architecture.md, before any resource route is added. */
 export function createServiceApp(o: CreateAppOptions): ServiceApp {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {

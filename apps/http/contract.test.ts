@@ -1,4 +1,4 @@
-// The runtime contract every service shares (DESIGN.md), exercised through the agent service.
+// The runtime contract every service shares (docs/architecture.md), exercised through the agent service.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { client, startOnFreshDatabase, testKeys } from "../../test/services.js";
 import { agentService } from "../agent/service.js";

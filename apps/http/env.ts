@@ -7,7 +7,7 @@ const mysqlUrl = z
   .url()
   .refine((v) => v.startsWith("mysql://"), "must be a mysql://user:pass@host:port/database URL");
 
-/** The settings every service reads (DESIGN.md, runtime contract). */
+/** The settings every service reads (docs/architecture.md, runtime contract). */
 export const serviceEnv = (defaultPort: number) =>
   z.object({
     // 0 asks the OS for a free port (tests).

@@ -15,7 +15,7 @@ afterAll(async () => {
 
 const query = async <T>(sql: string) => (await db.handle.pool.query(sql))[0] as T[];
 
-test("demo sales reproduce DOMAIN.md's branch and team totals, and load once", async () => {
+test("demo sales reproduce docs/domain.md's branch and team totals, and load once", async () => {
   await seedSalesData(db.handle);
   await seedSalesData(db.handle);
   expect(await query<{ n: number }>("SELECT COUNT(*) AS n FROM sales")).toEqual([{ n: demoSales.length }]);

@@ -1,4 +1,4 @@
-// Demo sales and targets from DOMAIN.md, loaded once through the service's own write paths, so the
+// Demo sales and targets of the scenario in docs/domain.md, loaded once through the service's own write paths, so the
 // change log, target progress and alerts come out as they would for real traffic.
 import { and, eq } from "drizzle-orm";
 import type { DbHandle } from "../db/client.js";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { type Colour, type ServiceName, services } from "../../contract/index.js";
 
-/** What the gateway and the cluster need to know about each HTTP service (DESIGN.md, runtime contract). */
+/** What the gateway and the cluster need to know about each HTTP service (docs/architecture.md, runtime contract). */
 export interface AppService {
   name: ServiceName;
   port: number;
