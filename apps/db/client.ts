@@ -3,7 +3,8 @@ import { drizzle, type MySql2Database } from "drizzle-orm/mysql2";
 import mysql from "mysql2/promise";
 import * as schema from "./schema/index.js";
 
-export type Database = MySql2Database<typeof schema>;
+/** Drizzle over the pool; `$client` is the mysql2 pool itself, for the few reads that skip drizzle. */
+export type Database = MySql2Database<typeof schema> & { $client: mysql.Pool };
 
 export interface DbHandle {
   db: Database;

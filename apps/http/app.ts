@@ -6,7 +6,7 @@ import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { isUnavailable } from "../db/client.js";
 import { InvalidCursorError } from "../db/keyset.js";
-import type { Logger } from "../runtime/logger.js";
+import { type Logger, requestLogger } from "../runtime/logger.js";
 import type { Trace } from "../runtime/trace.js";
 import { type ApiKeyTable, type AuthVariables, authenticate } from "./auth.js";
 import { ApiError, problemResponse, unavailable, validationError } from "./errors.js";
@@ -49,6 +49,7 @@ export function createServiceApp(o: CreateAppOptions): ServiceApp {
   });
   const metrics = o.metrics ?? createMetrics({ service: o.service, colour: o.colour, version: o.version });
 
+  const requestLog = requestLogger(o.logger);
   app.use(requestId({ limitLength: 128 }));
   app.use(async (c, next) => {
     const started = performance.now();
@@ -65,8 +66,8 @@ export function createServiceApp(o: CreateAppOptions): ServiceApp {
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
     };
-    if (quietPaths.has(c.req.path)) o.logger.debug(line, "request");
-    else o.logger.info(line, "request");
+    if (quietPaths.has(c.req.path)) requestLog.debug(line, "request");
+    else requestLog.info(line, "request");
   });
   app.use(metrics.middleware);
   const limitBody = bodyLimit({

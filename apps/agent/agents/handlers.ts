@@ -1,8 +1,8 @@
-import { eq, type SQL, sql } from "drizzle-orm";
+import { eq, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { isDuplicateKey } from "../../db/errors.js";
 import { keysetPage } from "../../db/keyset.js";
-import { preparedPerDb } from "../../db/prepared.js";
+import { rowByKey } from "../../db/prepared.js";
 import { agents, sales } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { conflict, notFound } from "../../http/errors.js";
@@ -23,17 +23,10 @@ export const toAgent = (row: AgentRow) => ({
   updatedAt: row.updatedAt.toISOString(),
 });
 
-const byCode = preparedPerDb((db) =>
-  db
-    .select()
-    .from(agents)
-    .where(eq(agents.agentCode, sql.placeholder("code")))
-    .limit(1)
-    .prepare(),
-);
+const byCode = rowByKey(agents, agents.agentCode);
 
 export async function findAgent(db: Database, agentCode: string): Promise<AgentRow> {
-  const [row] = await byCode(db).execute({ code: agentCode });
+  const row = await byCode(db, agentCode);
   if (!row) throw notFound(`agent ${agentCode}`);
   return row;
 }

@@ -1,8 +1,8 @@
-import { eq, type SQL, sql } from "drizzle-orm";
+import { eq, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { isDuplicateKey } from "../../db/errors.js";
 import { keysetPage } from "../../db/keyset.js";
-import { preparedPerDb } from "../../db/prepared.js";
+import { rowByKey } from "../../db/prepared.js";
 import { products, sales } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { conflict, notFound } from "../../http/errors.js";
@@ -19,17 +19,10 @@ export const toProduct = (row: ProductRow) => ({
   updatedAt: row.updatedAt.toISOString(),
 });
 
-const byCode = preparedPerDb((db) =>
-  db
-    .select()
-    .from(products)
-    .where(eq(products.productCode, sql.placeholder("code")))
-    .limit(1)
-    .prepare(),
-);
+const byCode = rowByKey(products, products.productCode);
 
 export async function findProduct(db: Database, productCode: string): Promise<ProductRow> {
-  const [row] = await byCode(db).execute({ code: productCode });
+  const row = await byCode(db, productCode);
   if (!row) throw notFound(`product ${productCode}`);
   return row;
 }
