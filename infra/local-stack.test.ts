@@ -227,6 +227,18 @@ describe("workload hygiene", () => {
     }
   });
 
+  it("gives every service pod a pre-stop pause (the sleep action: no shell) inside its grace period", () => {
+    for (const d of ofKind(app(), "Deployment")) {
+      const spec = (d.spec as any).template.spec;
+      const [c] = spec.containers;
+      const pause = c.lifecycle.preStop.sleep.seconds;
+      expect(c.lifecycle.preStop, d.metadata.name).toEqual({ sleep: { seconds: expect.any(Number) } });
+      expect(pause).toBeGreaterThanOrEqual(3);
+      // The pause and the service's 25 s drain (SHUTDOWN_TIMEOUT_SECONDS) both fit before SIGKILL.
+      expect(spec.terminationGracePeriodSeconds).toBeGreaterThan(pause + 25);
+    }
+  });
+
   it("gives every service pod three distinct probes on its own port", () => {
     for (const d of ofKind(app(), "Deployment")) {
       const [c] = (d.spec as any).template.spec.containers;

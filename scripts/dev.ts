@@ -6,6 +6,7 @@ import { runMigrations } from "../apps/db/migrate.js";
 import { seedAgentData } from "../apps/db/seed.js";
 import { seedSalesData } from "../apps/sales/demo.js";
 import { defaultColour, localDatabaseUrl, notificationKeyOf, servicePort } from "../contract/index.js";
+import { devHost } from "./dev-host.js";
 import { createMysqlDatabase, ensureDatabaseServers } from "./local-db.js";
 
 const DATABASE_URL = process.env.DATABASE_URL ?? localDatabaseUrl;
@@ -68,6 +69,7 @@ function start(program: DevProgram): ChildProcess {
       API_KEYS,
       COLOUR: process.env.COLOUR ?? defaultColour,
       VERSION: process.env.VERSION ?? "dev",
+      HOST: devHost(),
       ...(program.port ? { PORT: String(program.port) } : {}),
       ...program.env,
     },

@@ -10,6 +10,8 @@ const mysqlUrl = z
 /** The settings every service reads (docs/architecture.md, runtime contract). */
 export const serviceEnv = (defaultPort: number) =>
   z.object({
+    /** Address to listen on; every interface when unset (a container). `npm run dev` sets 127.0.0.1. */
+    HOST: z.string().min(1).optional(),
     // 0 asks the OS for a free port (tests).
     PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort),
     DATABASE_URL: mysqlUrl,
@@ -30,6 +32,10 @@ export const serviceEnv = (defaultPort: number) =>
     COLOUR: z.enum(colours).default(defaultColour),
     VERSION: z.string().min(1).default("dev"),
     LOG_LEVEL: z.enum(programLogLevels).default("info"),
+    /** Requests served at once past which new ones get 503 with Retry-After (/health and /metrics never do). */
+    MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(256),
+    /** Event-loop delay (median over a second) past which new requests get 503 with Retry-After. */
+    MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(10).max(60_000).default(500),
     /** Seconds to let in-flight requests finish after SIGTERM before exiting anyway. */
     SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(25),
   });

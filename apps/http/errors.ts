@@ -29,14 +29,19 @@ const titles: Record<number, string> = {
   403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
+  408: "Request Timeout",
   409: "Conflict",
   413: "Content Too Large",
   415: "Unsupported Media Type",
   422: "Unprocessable Content",
   429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
   500: "Internal Server Error",
   503: "Service Unavailable",
 };
+
+/** The reason phrase of a status, as problem documents and raw HTTP answers carry it. */
+export const statusTitle = (status: number) => titles[status] ?? "Error";
 
 export const badRequest = (message: string, errors?: FieldError[]) => new ApiError(400, "bad_request", message, errors);
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} was not found`);
@@ -65,16 +70,21 @@ export function validationError(error: ZodError, target: string): ApiError {
   return badRequest(clip(`invalid ${where}: ${fields}${more > 0 ? ` and ${more} more` : ""}`), errors);
 }
 
-/** Writes an RFC 9457 problem document carrying the request id. */
-export function problemResponse(c: Context, err: ApiError): Response {
-  const body = {
+/** The RFC 9457 problem document for `err`, as every error the services send carries it. */
+export function problemBody(err: ApiError, instance: string, requestId: string | undefined): string {
+  return JSON.stringify({
     type: `urn:moon:problem:${err.code}`,
-    title: titles[err.status] ?? "Error",
+    title: statusTitle(err.status),
     status: err.status,
     detail: err.message,
-    instance: c.req.path,
-    requestId: c.get("requestId") as string | undefined,
+    instance,
+    requestId,
     ...(err.errors ? { errors: err.errors } : {}),
-  };
-  return c.body(JSON.stringify(body), err.status, { "content-type": "application/problem+json" });
+  });
+}
+
+/** Writes an RFC 9457 problem document carrying the request id. */
+export function problemResponse(c: Context, err: ApiError): Response {
+  const body = problemBody(err, c.req.path, c.get("requestId") as string | undefined);
+  return c.body(body, err.status, { "content-type": "application/problem+json" });
 }

@@ -57,7 +57,7 @@ test("starts with the database away, answers 503 quickly, and recovers by itself
   }
 });
 
-test("SIGTERM: stops accepting, finishes the request in flight, exits 0", async () => {
+test("SIGTERM: readiness fails at once, the request in flight finishes, then it stops accepting and exits 0", async () => {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = spawn(process.execPath, ["--import", "tsx", "apps/main.ts", "agent"], {
     env: {
@@ -90,8 +90,9 @@ test("SIGTERM: stops accepting, finishes the request in flight, exits 0", async 
   await new Promise((r) => setTimeout(r, 300));
   child.kill("SIGTERM");
   await new Promise((r) => setTimeout(r, 200));
-  const refused = await fetch(`${base}/health`).then(
-    () => "answered",
+  // Readiness fails at once, so the load balancer stops sending; a request that still arrives is served.
+  const ready = await fetch(`${base}/ready`).then(
+    (r) => r.status,
     () => "refused",
   );
 
@@ -99,7 +100,12 @@ test("SIGTERM: stops accepting, finishes the request in flight, exits 0", async 
   expect(res.status).toBe(200);
   expect(await exited).toBe(0);
   proxy.delay(0);
-  expect(refused).toBe("refused");
+  expect(ready).toBe(503);
+  const after = await fetch(`${base}/health`).then(
+    () => "answered",
+    () => "refused",
+  );
+  expect(after).toBe("refused");
   expect(logs).toContain("shutting down");
   expect(logs).toContain("stopped");
 });

@@ -1,6 +1,14 @@
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import type { Logger } from "../runtime/logger.js";
+import { answerClientError, type LoadLimits, loadGate } from "./gate.js";
+
+/**
+ * Slow clients cannot hold sockets for long: headers must arrive within 10 s and the whole request
+ * within 30 s (Node's defaults are 60 s and 300 s); an idle keep-alive connection closes after 5 s.
+ */
+export const serverTimeouts = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 };
 
 export interface RunningServer {
   port: number;
@@ -18,24 +26,44 @@ export interface ServeOptions {
   shutdownTimeoutMs: number;
   /** Called as shutdown begins, so readiness can fail at once. */
   onDrain?: () => void;
+  load: LoadLimits;
 }
 
 export function serveHttp(o: ServeOptions): Promise<RunningServer> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch: o.fetch, port: o.port, hostname: o.hostname }, (info: AddressInfo) => {
+  return new Promise((resolve, reject) => {
+    const gate = loadGate(o.load);
+    const app = getRequestListener((req) => o.fetch(req));
+    const server = createServer(
+      {
+        headersTimeout: serverTimeouts.headersTimeoutMs,
+        requestTimeout: serverTimeouts.requestTimeoutMs,
+        // How often Node looks for requests past those timeouts (30 s by default).
+        connectionsCheckingInterval: 1_000,
+      },
+      (req, res) => gate.handle(req, res, app),
+    );
+    server.keepAliveTimeout = serverTimeouts.keepAliveTimeoutMs;
+    server.on("clientError", answerClientError);
+    server.once("error", reject);
+    server.listen(o.port, o.hostname, () => {
+      const info = server.address() as AddressInfo;
       o.logger.info({ port: info.port }, "listening");
       let closing: Promise<void> | undefined;
       const shutdown = (reason: string) =>
         (closing ??= (async () => {
           o.logger.info({ reason }, "shutting down: no new connections, draining in-flight requests");
           o.onDrain?.();
+          gate.drain();
+          // In the cluster the pre-stop pause has already stopped new traffic, so this returns at once.
+          await gate.quiet(1_000, 5_000);
           const forced = setTimeout(() => {
             o.logger.warn("drain timed out; closing remaining connections");
-            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+            server.closeAllConnections();
           }, o.shutdownTimeoutMs);
           forced.unref();
           await new Promise<void>((done) => server.close(() => done()));
           clearTimeout(forced);
+          gate.stop();
           for (const close of o.onClose) await close();
           o.logger.info("stopped");
         })());

@@ -73,6 +73,8 @@ export async function startService<X extends z.ZodRawShape>(
   const running = await serveHttp({
     fetch: app.fetch,
     port: env.PORT,
+    hostname: env.HOST,
+    load: { maxInFlight: env.MAX_IN_FLIGHT, maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS },
     logger,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     onDrain: () => {

@@ -6,6 +6,12 @@ import { type AppService, podLabels, versionOf } from "./apps.js";
 import type { Foundation } from "./foundation.js";
 import { appContainer, appPodSpec, programArgs, resourcesOf } from "./pod.js";
 
+/**
+ * Seconds a terminating service pod keeps serving before SIGTERM: the time kube-proxy and the gateway
+ * take to stop routing to it, so no request lands on a pod that already stopped accepting.
+ */
+export const preStopSeconds = 5;
+
 export interface ColourServiceArgs {
   service: AppService;
   colour: Colour;
@@ -49,8 +55,8 @@ export class ColourService extends pulumi.ComponentResource {
             metadata: { labels },
             spec: appPodSpec(
               {
-                // Longer than the service's own drain timeout (SHUTDOWN_TIMEOUT_SECONDS, 25 s by default).
-                terminationGracePeriodSeconds: 35,
+                // The pre-stop pause plus the service's own drain (SHUTDOWN_TIMEOUT_SECONDS, 25 s), with room to spare.
+                terminationGracePeriodSeconds: preStopSeconds + 25 + 5,
                 topologySpreadConstraints: ["kubernetes.io/hostname", "topology.kubernetes.io/zone"].map(
                   (topologyKey) => ({
                     topologyKey,
@@ -74,6 +80,9 @@ export class ColourService extends pulumi.ComponentResource {
                       ...args.env,
                     ],
                     resources: resourcesOf(settings.resources),
+                    // Endpoints are removed while the pod keeps serving; SIGTERM comes after. The image
+                    // has no shell, so the kubelet's own sleep action (Kubernetes 1.30+), not `sleep` in exec.
+                    lifecycle: { preStop: { sleep: { seconds: preStopSeconds } } },
                     // Liveness asks only "is the process up"; a database outage must not restart pods.
                     startupProbe: { httpGet: { path: "/health", ...http }, periodSeconds: 2, failureThreshold: 30 },
                     livenessProbe: {
