@@ -34,6 +34,14 @@ describe("stack config", () => {
     [{ "local.storageSize": "big" }, "local.storageSize", /storage quantity/],
     [{ notifyWebhookUrl: "ftp://hooks.example.com" }, "notifyWebhookUrl", /http/],
     [{ smtpUrl: "https://mail.example.com" }, "smtpUrl", /smtp/],
+    [{ "release.analysis.maxErrorRatio": "2" }, "release.analysis.maxErrorRatio", /ratio from 0 to 1/],
+    [{ "release.analysis.maxP99Seconds": "0" }, "release.analysis.maxP99Seconds", /seconds above 0/],
+    [
+      { "release.analysis.watchSeconds": "60", "release.analysis.intervalSeconds": "90" },
+      "release.analysis.intervalSeconds",
+      /at most watchSeconds/,
+    ],
+    [{ "release.analysis.window": "5m" }, "release.analysis.window", /not a known setting/],
     [{ colour: "blue" }, "colour", /not a known setting/],
     [{ "services.billing.minReplicas": "2" }, "services.billing", /not a known setting/],
   ])("refuses %j naming %s", async (set, key, allowed) => {

@@ -11,9 +11,10 @@ import {
   readApiKeys,
   type ServiceName,
 } from "../contract/index.js";
+import { project } from "./project.js";
+import { releaseSettings } from "./release-settings.js";
 
-/** Pulumi project name: every key below is `moon-agent-tracker:<key>` in `Pulumi.<stack>.yaml`. */
-export const project = "moon-agent-tracker";
+export { project };
 
 /** Keys whose values are secrets: read with `requireSecret`/`getSecret`, never printed. */
 export const secretKeys = ["apiKeys", "notifyWebhookUrl", "smtpUrl"] as const;
@@ -341,6 +342,8 @@ const schema = z.strictObject({
   apiKeys,
   notifyWebhookUrl: z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional(),
   smtpUrl: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+  /** How `npm run release` / `promote` judge a colour from Prometheus (release-settings.ts). */
+  release: releaseSettings.prefault({}),
   local: local.optional(),
   eks: eks.optional(),
   doks: doks.optional(),

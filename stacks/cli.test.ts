@@ -89,6 +89,25 @@ describe("command line", () => {
     expect(await world.liveColour()).toBe("blue");
   });
 
+  it("analyses only where there is a Prometheus: warns where monitoring is off, stops where it cannot reach one", async () => {
+    const off = cli();
+    expect(await off.run("promote", "--stack", "test", "--yes", "--wait", "2")).toBe(0);
+    expect(off.out.join("\n")).toMatch(/warning: monitoring is off on stack test .*only smoke-tested/);
+
+    // Monitoring on, but the stack exports no Prometheus location: the flip is refused, saying what to pass.
+    world.stack.config.set("monitoring.enabled", "true");
+    const unknown = cli();
+    expect(await unknown.run("promote", "--stack", "test", "--yes", "--wait", "2")).toBe(1);
+    expect(unknown.out.join("\n")).toMatch(/✗ analyse blue in Prometheus .*no prometheus output .*--prometheus-url/);
+    expect(unknown.out.at(-1)).toBe("Traffic stays on green.");
+
+    const unreachable = cli();
+    const args = ["--stack", "test", "--yes", "--wait", "2", "--prometheus-url", "http://127.0.0.1:9"];
+    expect(await unreachable.run("promote", ...args)).toBe(1);
+    expect(unreachable.out.join("\n")).toMatch(/Prometheus at http:\/\/127\.0\.0\.1:9 is unreachable/);
+    expect(await world.liveColour()).toBe("green");
+  });
+
   it("exits 1 with a report when the release fails", async () => {
     world.green.broken.add("/targets");
     const { run, out } = cli();
@@ -122,6 +141,11 @@ describe("command line", () => {
       /--url must be an http:\/\/ or https:\/\/ base URL/,
     ],
     [["rollback", "--stack", "test", "--url", "http://x"], /--url is not an option of rollback/],
+    [
+      ["promote", "--stack", "test", "--prometheus-url", "prometheus:9090"],
+      /--prometheus-url must be an http:\/\/ or https:\/\/ base URL/,
+    ],
+    [["rollback", "--stack", "test", "--prometheus-url", "http://x"], /--prometheus-url is not an option of rollback/],
     [["deploy"], /unknown command "deploy"/],
   ])("rejects bad usage %j with exit 2", async (argv, message) => {
     const { run, err } = cli();

@@ -29,6 +29,7 @@ const options = {
   stack: { type: "string", short: "s" },
   image: { type: "string" },
   url: { type: "string" },
+  "prometheus-url": { type: "string" },
   yes: { type: "boolean" },
   wait: { type: "string" },
   json: { type: "boolean" },
@@ -36,8 +37,8 @@ const options = {
 } as const;
 
 const allowed: Record<string, string[]> = {
-  release: ["stack", "image", "yes", "wait", "url", "help"],
-  promote: ["stack", "yes", "wait", "url", "help"],
+  release: ["stack", "image", "yes", "wait", "url", "prometheus-url", "help"],
+  promote: ["stack", "yes", "wait", "url", "prometheus-url", "help"],
   rollback: ["stack", "yes", "help"],
   status: ["stack", "json", "help"],
 };
@@ -110,6 +111,8 @@ async function run(command: string, args: Args, deps: CliDeps): Promise<number> 
   // An empty MOON_GATEWAY_URL (an unset CI variable) means "use the stack's url output".
   const gatewayUrl = needsSmokeTests ? (args.url ?? (deps.env.MOON_GATEWAY_URL || undefined)) : undefined;
   if (gatewayUrl !== undefined) checkBaseUrl(gatewayUrl, args.url === undefined ? "MOON_GATEWAY_URL" : "--url");
+  const prometheusUrl = args["prometheus-url"];
+  if (prometheusUrl !== undefined) checkBaseUrl(prometheusUrl, "--prometheus-url");
 
   const log = new StepLog(deps.print);
   const stack = await log.step(`select stack ${stackName}`, () => deps.selectStack(stackName));
@@ -118,6 +121,7 @@ async function run(command: string, args: Args, deps: CliDeps): Promise<number> 
     log,
     apiKey,
     gatewayUrl,
+    prometheusUrl,
     wait: { timeoutMs: waitSeconds * 1000, pollMs: deps.timing?.pollMs ?? 2000 },
     lock: { holder: holder(deps.env), settleMs: deps.timing?.lockSettleMs ?? 3000, staleAfterMs: staleLockMs },
     confirm: confirmer(args.yes, deps.ask),

@@ -11,6 +11,8 @@ export interface FlowContext {
   apiKey?: string;
   /** Gateway base URL from --url or MOON_GATEWAY_URL; wins over the stack's `url` output. */
   gatewayUrl?: string;
+  /** Prometheus base URL from --prometheus-url; wins over the stack's Prometheus behind the Kubernetes API. */
+  prometheusUrl?: string;
   wait: WaitOptions;
   lock: LockOptions;
   /** Asks the operator; the CLI answers yes for --yes. */

@@ -1,5 +1,7 @@
 // Moving live traffic between colours: a config change and an `up`, which changes routing only.
 import { activeColourKey, type Colour } from "../contract/index.js";
+import { analysisGate } from "./analysis-gate.js";
+
 import type { FlowContext, Outcome } from "./flow-context.js";
 import { describeSummary, forbiddenSteps, resourceName } from "./preview-guard.js";
 import { runSmokeChecks, waitForColour } from "./smoke.js";
@@ -38,8 +40,9 @@ export async function smokeTest(ctx: FlowContext, url: string, colour: Colour, p
 }
 
 /**
- * Smoke-tests the idle colour, flips to it and verifies it as the live colour; on any failure after
- * the flip started, moves traffic back to `from` by itself.
+ * Smoke-tests the idle colour and checks its figures in Prometheus over those tests, flips to it,
+ * verifies it as the live colour and watches it live for a while; on any failure after the flip
+ * started, moves traffic back to `from` by itself.
  */
 export async function cutOver(
   ctx: FlowContext,
@@ -48,7 +51,10 @@ export async function cutOver(
   to: Colour,
   outcome: Outcome,
 ): Promise<void> {
+  const analysis = await analysisGate(ctx);
+  const smokeStarted = Date.now() / 1000;
   await smokeTest(ctx, url, to, true);
+  await analysis?.checkWindow(to, { from: smokeStarted, to: Date.now() / 1000 });
   let flipDeploying = false;
   try {
     await ctx.log.step(`flip traffic from ${from} to ${to}`, async () => {
@@ -56,7 +62,9 @@ export async function cutOver(
       flipDeploying = true;
       await ctx.stack.up((line) => ctx.log.detail(line));
     });
+    const live = Date.now() / 1000;
     await smokeTest(ctx, url, to, false);
+    await analysis?.watch(to, live);
   } catch (err) {
     // Traffic moved only if the flip's `up` ran; Pulumi's lock refusing it means it never started.
     if (flipDeploying && !(err instanceof StackBusyError)) await rollBackAfterFailure(ctx, url, from, outcome);

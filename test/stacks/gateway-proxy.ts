@@ -1,8 +1,12 @@
 // A header-routing reverse proxy standing in for the Gateway API: `x-moon-colour: blue|green` picks
-// that colour; without it, traffic goes to the colour the stack has deployed as active.
+// that colour; without it, traffic goes to the colour the stack has deployed as active. A colour's
+// upstream is one base URL, or one per path (real services, each serving its own path prefixes).
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Colour, isColour } from "../../contract/index.js";
+
+/** A base URL, or the base URL serving a path (undefined: no route, 404). */
+export type Upstream = string | ((path: string) => string | undefined);
 
 export interface GatewayProxy {
   url: string;
@@ -10,7 +14,7 @@ export interface GatewayProxy {
 }
 
 export async function startGatewayProxy(
-  upstreams: Record<Colour, string>,
+  upstreams: Record<Colour, Upstream>,
   liveColour: () => Colour | undefined,
 ): Promise<GatewayProxy> {
   const server: Server = createServer((incoming, outgoing) => {
@@ -20,7 +24,14 @@ export async function startGatewayProxy(
       outgoing.writeHead(503).end("no live colour");
       return;
     }
-    const upstream = new URL(incoming.url ?? "/", upstreams[colour]);
+    const path = incoming.url ?? "/";
+    const route = upstreams[colour];
+    const base = typeof route === "string" ? route : route(path);
+    if (!base) {
+      outgoing.writeHead(404).end("no route");
+      return;
+    }
+    const upstream = new URL(path, base);
     const forwarded = request(upstream, { method: incoming.method, headers: incoming.headers }, (answer) => {
       outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(outgoing);

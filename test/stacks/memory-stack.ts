@@ -22,6 +22,8 @@ export class MemoryStack implements StackOps {
   afterPreview: () => void = () => {};
   /** Called after each successful up, with what is now deployed. */
   onDeployed: (stack: MemoryStack) => void = () => {};
+  /** Further outputs of every deployment, e.g. the `kubeconfig` and `prometheus` a cloud stack exports. */
+  extraOutputs: Record<string, unknown> = {};
   /** The gateway's address as the `url` output; undefined plays a gateway with no address yet. */
   url: string | undefined;
   ups = 0;
@@ -112,6 +114,7 @@ export class MemoryStack implements StackOps {
       [idleColourOutput]: otherColour(active),
       ...(this.url ? { url: this.url } : { urlHint: "the Gateway has no address yet: run `pulumi up --refresh`" }),
       namespace: "moon",
+      ...this.extraOutputs,
       images: Object.fromEntries(colours.map((colour) => [colour, this.deployed?.config.get(`images.${colour}`)])),
     };
   }
