@@ -12,14 +12,14 @@ import { releaseAnalysis } from "../infra/release-settings.js";
 import { type LocalPrometheus, startPrometheus } from "../scripts/local-prometheus.js";
 import { freshDatabase, type TestDatabase } from "../test/databases.js";
 import { startTestService, testKeys } from "../test/services.js";
+import { type GatewayProxy, startGatewayProxy } from "../test/stacks/gateway-proxy.js";
+import { startKubeApiProxy } from "../test/stacks/kube-api-proxy.js";
+import { MemoryStack } from "../test/stacks/memory-stack.js";
 import { startTcpProxy, type TcpProxy, viaProxy } from "../test/tcp-proxy.js";
 import { AnalysisBreach, breaches, judge, measureColour } from "./analysis.js";
 import type { FlowContext } from "./flow-context.js";
 import { promote } from "./promote.js";
 import { StepLog } from "./step-log.js";
-import { type GatewayProxy, startGatewayProxy } from "./test/gateway-proxy.js";
-import { startKubeApiProxy } from "./test/kube-api-proxy.js";
-import { MemoryStack } from "./test/memory-stack.js";
 
 interface ColourWorld {
   proxy: TcpProxy;

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { type ServiceRef, serviceProxyPath } from "../kube-proxy.js";
+import { type ServiceRef, serviceProxyPath } from "../../stacks/kube-proxy.js";
 
 export interface KubeApiProxy {
   /** A kubeconfig (YAML) whose exec plugin prints the token this server accepts. */
