@@ -21,7 +21,9 @@ const run = (...args: string[]) =>
     }),
   );
 
-describe("render CLI", () => {
+// Each case starts Node with tsx and runs the whole program: on a loaded two-core machine that can
+// take more than the suite's default minute.
+describe("render CLI", { timeout: 240_000 }, () => {
   it("prints the local stack as multi-document YAML with overrides applied and Secrets masked", async () => {
     const { code, stdout } = await run(
       "local",
