@@ -4,9 +4,9 @@
 // are computed here from the scenario's own records, independently of the SQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aggregate } from "../../apps/aggregator/run.js";
-import { addDays, type Sale, Scenario } from "../../test/aggregator/scenario.js";
-import { openReader, type WarehouseReader } from "../../test/aggregator/warehouse-reader.js";
-import { freshDatabase, freshPgDatabase, type TestDatabase } from "../../test/databases.js";
+import { addDays, type Sale, type Scenario } from "../../test/aggregator/scenario.js";
+import { type AggregatorSetup, openAggregatorSetup } from "../../test/aggregator/setup.js";
+import type { WarehouseReader } from "../../test/aggregator/warehouse-reader.js";
 import { salesKpiSections, type WarehousePanel } from "./sales-kpi-panels.js";
 import { sqlDialects, type WarehouseDialect } from "./sql-dialect.js";
 
@@ -39,8 +39,7 @@ const targets: Record<string, string> = {
 };
 
 describe.each(["mysql", "postgres", "redshift"] as const)("Sales KPI panels on a %s warehouse", (dialect) => {
-  let source: TestDatabase;
-  let warehouse: { url: string; drop(): Promise<void> };
+  let setup: AggregatorSetup;
   let scenario: Scenario;
   let reader: WarehouseReader;
   let secondBatch: Set<number>;
@@ -49,9 +48,9 @@ describe.each(["mysql", "postgres", "redshift"] as const)("Sales KPI panels on a
   const sales = () => [...scenario.sales.values()];
 
   beforeAll(async () => {
-    source = await freshDatabase();
-    warehouse = dialect === "mysql" ? await freshDatabase({ migrate: false }) : await freshPgDatabase();
-    scenario = await Scenario.create(source.handle);
+    setup = await openAggregatorSetup(dialect);
+    ({ scenario, reader } = setup);
+    const { source, warehouse } = setup;
     for (const [code, amount] of Object.entries(targets))
       await source.handle.pool.query("UPDATE products SET target_amount = ? WHERE product_code = ?", [amount, code]);
     const warehouseUrl =
@@ -63,7 +62,6 @@ describe.each(["mysql", "postgres", "redshift"] as const)("Sales KPI panels on a
     await scenario.addNotifications(30);
     await load();
     // A day passes: the first load's snapshot becomes 25 hours old.
-    reader = await openReader(warehouse.url);
     const shift = dialect === "mysql" ? "- INTERVAL 25 HOUR" : "- INTERVAL '25 hours'";
     for (const table of ["aggregator_runs", ...["team", "branch", "product"].map((t) => `kpi_${t}_performance`)])
       await reader.rows(`UPDATE ${table} SET snapshot_at = snapshot_at ${shift}`);
@@ -84,11 +82,7 @@ describe.each(["mysql", "postgres", "redshift"] as const)("Sales KPI panels on a
     }
   });
 
-  afterAll(async () => {
-    await reader?.close();
-    await warehouse?.drop();
-    await source?.drop();
-  });
+  afterAll(() => setup?.close());
 
   const sumBy = <K>(rows: Sale[], key: (s: Sale) => K) => {
     const totals = new Map<K, bigint>();
