@@ -20,6 +20,8 @@ const notificationEnv = {
     .url()
     .refine((v) => /^smtps?:\/\//.test(v), "must be an smtp:// or smtps:// URL")
     .optional(),
+  /** PEM the relay's certificate is verified against (STARTTLS or smtps), for a relay with a private CA. */
+  SMTP_CA_CERT: z.string().optional(),
   NOTIFY_EMAIL_FROM: z.string().min(3).default("Moon Agent Tracker <tracker@moon.example>"),
   /** Mailbox for team, branch and product notifications (agents are mailed at their own address). */
   NOTIFY_EMAIL_TO: z.email().optional(),
@@ -47,6 +49,7 @@ export const notificationService: ServiceDefinition<typeof notificationEnv> = {
           webhookUrl: env.NOTIFY_WEBHOOK_URL,
           webhookTimeoutMs: env.NOTIFY_WEBHOOK_TIMEOUT_MS,
           smtpUrl: env.SMTP_URL,
+          smtpCaCert: env.SMTP_CA_CERT,
           emailFrom: env.NOTIFY_EMAIL_FROM,
           emailTo: env.NOTIFY_EMAIL_TO,
         },

@@ -1,7 +1,8 @@
-// Stand-ins for the outside world the delivery worker talks to: a webhook receiver and an SMTP server.
+// The outside world the delivery worker talks to: a webhook receiver and a mail relay.
 import { createServer as createHttpServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createServer as createTcpServer } from "node:net";
+import { generate } from "selfsigned";
+import { SMTPServer } from "smtp-server";
 
 export interface WebhookSink {
   url: string;
@@ -41,52 +42,52 @@ export async function webhookSink(failFirst = 0): Promise<WebhookSink> {
 }
 
 export interface SmtpSink {
+  /** smtp://user:pass@127.0.0.1:port: the relay offers STARTTLS and takes AUTH only after it. */
   url: string;
-  messages: Array<{ from: string; to: string[]; data: string }>;
+  /** The relay's self-signed certificate, for SMTP_CA_CERT. */
+  caCert: string;
+  /** Envelope paths as the SMTP commands carry them (`<a@b>`), the raw message, and how it arrived. */
+  messages: Array<{ from: string; to: string[]; data: string; secure: boolean; user: string | undefined }>;
   close(): Promise<void>;
 }
 
-/** Just enough SMTP for nodemailer to hand over a message (no TLS, no auth). */
-export async function smtpSink(): Promise<SmtpSink> {
+/** A mail relay (the smtp-server library) that, like a real one, needs TLS and a login before it takes mail. */
+export async function smtpSink(login = { user: "moon-relay", pass: "relay-pass-0123456789" }): Promise<SmtpSink> {
+  const pems = await generate([{ name: "commonName", value: "127.0.0.1" }], {
+    keySize: 2048,
+    algorithm: "sha256",
+    extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
+  });
   const messages: SmtpSink["messages"] = [];
-  const server = createTcpServer((socket) => {
-    let buffer = "";
-    let inData = false;
-    let current = { from: "", to: [] as string[], data: "" };
-    socket.write("220 sink ESMTP\r\n");
-    socket.on("data", (chunk) => {
-      buffer += chunk.toString();
-      for (let at = buffer.indexOf("\r\n"); at >= 0; at = buffer.indexOf("\r\n")) {
-        const line = buffer.slice(0, at);
-        buffer = buffer.slice(at + 2);
-        if (inData) {
-          if (line === ".") {
-            inData = false;
-            messages.push(current);
-            current = { from: "", to: [], data: "" };
-            socket.write("250 queued\r\n");
-          } else current.data += `${line}\n`;
-          continue;
-        }
-        const verb = line.slice(0, 4).toUpperCase();
-        if (verb === "EHLO" || verb === "HELO") socket.write("250 sink\r\n");
-        else if (verb === "MAIL") {
-          current.from = line.slice(10);
-          socket.write("250 ok\r\n");
-        } else if (verb === "RCPT") {
-          current.to.push(line.slice(8));
-          socket.write("250 ok\r\n");
-        } else if (verb === "DATA") {
-          inData = true;
-          socket.write("354 go on\r\n");
-        } else if (verb === "QUIT") socket.end("221 bye\r\n");
-        else socket.write("250 ok\r\n");
-      }
-    });
+  const server = new SMTPServer({
+    key: pems.private,
+    cert: pems.cert,
+    authMethods: ["PLAIN", "LOGIN"],
+    onAuth(auth, _session, done) {
+      if (auth.username === login.user && auth.password === login.pass) done(null, { user: auth.username });
+      else done(new Error("invalid username or password"));
+    },
+    onData(stream, session, done) {
+      let data = "";
+      stream.on("data", (c: Buffer) => (data += c.toString()));
+      stream.on("end", () => {
+        const path = (a: { address: string }) => `<${a.address}>`;
+        messages.push({
+          from: session.envelope.mailFrom ? path(session.envelope.mailFrom) : "<>",
+          to: session.envelope.rcptTo.map(path),
+          data,
+          secure: session.secure,
+          user: session.user as string | undefined,
+        });
+        done();
+      });
+    },
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.server.address() as AddressInfo).port;
   return {
-    url: `smtp://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `smtp://${login.user}:${login.pass}@127.0.0.1:${port}`,
+    caCert: pems.cert,
     messages,
     close: () => new Promise((r) => server.close(() => r())),
   };

@@ -18,13 +18,20 @@ export interface ChannelConfig {
   webhookUrl?: string;
   webhookTimeoutMs: number;
   smtpUrl?: string;
+  smtpCaCert?: string;
   emailFrom: string;
   /** Where mail for team:, branch: and product: recipients goes; agents get mail at their own address. */
   emailTo?: string;
 }
 
 export function createChannels(config: ChannelConfig, db: Database, logger: Logger): Record<Channel, Send> {
-  const mailer = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : undefined;
+  // smtp:// upgrades with STARTTLS whenever the relay offers it; AUTH uses the URL's user and password.
+  const mailer = config.smtpUrl
+    ? nodemailer.createTransport({
+        url: config.smtpUrl,
+        ...(config.smtpCaCert ? { tls: { ca: config.smtpCaCert } } : {}),
+      })
+    : undefined;
 
   async function emailAddressOf(recipient: string): Promise<string> {
     if (!recipient.includes(":")) {

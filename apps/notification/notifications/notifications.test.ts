@@ -26,6 +26,7 @@ beforeAll(async () => {
     ...fast,
     NOTIFY_WEBHOOK_URL: hook.url,
     SMTP_URL: smtp.url,
+    SMTP_CA_CERT: smtp.caCert,
     NOTIFY_EMAIL_TO: "managers@moon.example",
   });
   admin = client(service.url, "admin");
@@ -150,6 +151,55 @@ describe("delivery", () => {
     const to = smtp.messages.map((m) => m.to.join(","));
     expect(to).toEqual(expect.arrayContaining(["<anura.j@moon.lk>", "<managers@moon.example>"]));
     expect(smtp.messages.find((m) => m.data.includes("Half way there"))).toBeTruthy();
+    // The relay takes mail only after STARTTLS (its certificate verified) and a login.
+    for (const m of smtp.messages) expect(m).toMatchObject({ secure: true, user: "moon-relay" });
+  });
+
+  test("email to a relay that refuses the login or whose certificate is not trusted is retried, then FAILED", async () => {
+    const other = await freshDatabase();
+    await seedAgentData(other.handle);
+    const relay = await smtpSink();
+    const wrongLogin = new URL(relay.url);
+    wrongLogin.password = "not-the-password";
+    const cases: Array<{ env: Record<string, string>; error: RegExp }> = [
+      {
+        env: { SMTP_URL: wrongLogin.toString(), SMTP_CA_CERT: relay.caCert },
+        error: /Invalid login|invalid username/i,
+      },
+      { env: { SMTP_URL: relay.url }, error: /self[- ]signed certificate/i },
+    ];
+    try {
+      for (const { env, error } of cases) {
+        const svc = await startTestService(notificationService, other.url, {
+          ...fast,
+          NOTIFY_MAX_ATTEMPTS: "2",
+          ...env,
+        });
+        try {
+          const c = client(svc.url, "integration");
+          const n = await (
+            await c.call("POST", "/notifications", {
+              recipient: "AGT004",
+              type: "CUSTOM",
+              channel: "email",
+              message: "x",
+            })
+          ).json();
+          const settledHere = await eventually(async () => {
+            const row = await (await c.call("GET", `/notifications/${n.id}`)).json();
+            return row.status === "PENDING" ? undefined : row;
+          });
+          expect(settledHere).toMatchObject({ status: "FAILED", attempts: 2 });
+          expect(settledHere.lastError).toMatch(error);
+        } finally {
+          await svc.shutdown("done");
+        }
+      }
+      expect(relay.messages).toHaveLength(0);
+    } finally {
+      await relay.close();
+      await other.drop();
+    }
   });
 
   test("unconfigured channels fail clearly; a failing webhook fails after the last attempt", async () => {
