@@ -1,4 +1,5 @@
 // The eks stack under Pulumi mocks: what it asks AWS for, and the security properties of those asks.
+import { X509Certificate } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   describeKubeObjects,
@@ -255,14 +256,19 @@ describe("eks MySQL", () => {
     ]);
   });
 
-  it("hands the services a TLS DATABASE_URL to the RDS endpoint", () => {
+  it("hands the services a DATABASE_URL that verifies the RDS endpoint against the region's CAs", () => {
     const secret = named(kubeObjects(eks.resources), "Secret", "credentials");
     const url = new URL((secret.stringData as Record<string, string>).DATABASE_URL!);
     expect(url.protocol).toBe("mysql:");
     expect(url.host).toBe("moon-eks.rds.fake:3306");
     expect(url.pathname).toBe("/moon");
-    expect(url.searchParams.get("sslmode")).toBe("require");
+    expect(url.searchParams.get("sslmode")).toBe("verify-full");
     expect(eks.outputs.databaseHost).toBe("moon-eks.rds.fake");
+    const settings = named(kubeObjects(eks.resources), "ConfigMap", "settings").data as Record<string, string>;
+    const authorities = settings.DATABASE_CA_CERT!.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g)!;
+    const names = authorities.map((pem) => new X509Certificate(pem).subject);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect(name).toMatch(/CN=Amazon RDS ap-southeast-1 Root CA/);
   });
 });
 

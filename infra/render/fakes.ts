@@ -83,6 +83,7 @@ export const fakeCalls: Record<string, (args: MockCallArgs) => Record<string, un
     const session = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(String(inputs.arn));
     return { arn: inputs.arn, issuerArn: session ? `arn:aws:iam::${session[1]}:role/${session[2]}` : inputs.arn };
   },
+  "aws:index/getRegion:getRegion": () => ({ id: "ap-southeast-1", name: "ap-southeast-1", region: "ap-southeast-1" }),
   // No cluster yet (a first `up`), unless a test says otherwise.
   "aws:eks/getClusters:getClusters": () => ({ names: [] }),
   "aws:eks/getAddonVersion:getAddonVersion": ({ inputs }) => ({

@@ -4,12 +4,14 @@ import * as random from "@pulumi/random";
 import type { EksSettings } from "../../config.js";
 import type { DatabaseFacts } from "../platform.js";
 import { type DataNetwork, nodesOnlyFirewall } from "./network.js";
+import { rdsCaBundle } from "./rds-ca.js";
 
 const MYSQL_PORT = 3306;
 
 /**
  * RDS MySQL in the private subnets, reachable on 3306 only from the cluster's nodes, encrypted at
- * rest, TLS required by the server, backups kept. The password is generated and kept a secret.
+ * rest, TLS required by the server and verified by the clients against the region's RDS certificate
+ * authorities, backups kept. The password is generated and kept a secret.
  */
 export function eksDatabase(
   name: string,
@@ -72,8 +74,10 @@ export function eksDatabase(
       name: settings.name,
       user: settings.user,
       password: secretPassword,
-      // Encrypted; the RDS CA bundle is not shipped with the image, so the certificate is not verified.
-      sslMode: "require",
+      // The endpoint's certificate is checked against the region's RDS CAs (services and aggregator
+      // read them from DATABASE_CA_CERT), so a redirected connection cannot pose as the database.
+      sslMode: "verify-full",
+      caCert: aws.getRegionOutput({}, opts).region.apply((region) => rdsCaBundle(region)),
       egress: { port: MYSQL_PORT, cidrs: [network.cidr] },
     },
   };
