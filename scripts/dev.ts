@@ -8,6 +8,7 @@ import { seedSalesData } from "../apps/sales/demo.js";
 import { defaultColour, localDatabaseUrl, notificationKeyOf, servicePort } from "../contract/index.js";
 import { devHost } from "./dev-host.js";
 import { createMysqlDatabase, ensureDatabaseServers } from "./local-db.js";
+import { type LocalPrometheus, prometheusBinary, startPrometheus } from "./local-prometheus.js";
 
 const DATABASE_URL = process.env.DATABASE_URL ?? localDatabaseUrl;
 /** Fixed development keys so the README's curl examples work; never used outside `npm run dev`. */
@@ -88,6 +89,7 @@ const children: ChildProcess[] = [];
 
 async function stopAll(exitCode: number): Promise<void> {
   stopping = true;
+  await prometheus?.stop().catch(() => undefined);
   await Promise.all(
     children.map(
       (c) =>
@@ -130,6 +132,26 @@ async function scheduleAggregator(): Promise<void> {
 }
 // ----------------------------------------------------------------------------------------------------
 
+// --- A local Prometheus scraping the services, when the binary is installed -------------------------
+let prometheus: LocalPrometheus | undefined;
+const PROMETHEUS_PORT = Number(process.env.PROMETHEUS_PORT ?? 9090);
+
+/** Starts one (same config generation as the tests' harness) and says where it is, or why there is none. */
+async function startLocalPrometheus(): Promise<string> {
+  if (!prometheusBinary()) return "not started: no prometheus binary (bash scripts/ensure-prometheus.sh installs it)";
+  try {
+    prometheus = await startPrometheus({
+      targets: programs.filter((p) => p.port).map((p) => ({ job: p.name, address: `127.0.0.1:${p.port}` })),
+      intervalSeconds: 5,
+      port: PROMETHEUS_PORT,
+    });
+    return `${prometheus.url}  (scrapes every service each 5s; PROMETHEUS_PORT moves it)`;
+  } catch (err) {
+    return `not started: ${(err as Error).message.split("\n")[0]}`;
+  }
+}
+// ----------------------------------------------------------------------------------------------------
+
 await prepareDatabase();
 process.on("SIGINT", () => void stopAll(0));
 process.on("SIGTERM", () => void stopAll(0));
@@ -141,12 +163,17 @@ try {
   await stopAll(1);
 }
 
+const prometheusLine = await startLocalPrometheus();
 const key = process.env.API_KEYS ? "(from your API_KEYS)" : devKeys.admin;
 console.log(
   [
     "",
     "Moon Agent Tracker is running:",
     ...programs.filter((p) => p.port).map((p) => `  ${p.name.padEnd(13)} http://127.0.0.1:${p.port}  (docs: /docs)`),
+    ...programs
+      .filter((p) => p.port)
+      .map((p) => `  ${`${p.name} metrics`.padEnd(21)} http://127.0.0.1:${p.port}/metrics`),
+    `  prometheus           ${prometheusLine}`,
     `  database      ${DATABASE_URL.replace(/\/\/[^@]*@/, "//")}`,
     `  admin key     ${key}`,
     process.env.API_KEYS ? "" : `  viewer key    ${devKeys.viewer}\n  integration   ${devKeys.integration}`,
