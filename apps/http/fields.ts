@@ -7,8 +7,15 @@ export const code = (example: string) =>
     .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, "must be 1-32 letters, digits, '-' or '_'")
     .openapi({ example });
 
+/**
+ * Text people read must show something: at least one letter, digit, punctuation mark or symbol, and no
+ * control characters (NUL and the like). Zero-width and other invisible characters alone are empty.
+ */
+export const isVisibleText = (v: string) => /[\p{L}\p{N}\p{P}\p{S}]/u.test(v) && !/\p{Cc}/u.test(v);
+export const visibleTextMessage = "must not be empty, invisible or hold control characters";
+
 export const name = (max: number, example: string) =>
-  z.string().trim().min(1, "must not be empty").max(max).openapi({ example });
+  z.string().trim().min(1, "must not be empty").max(max).refine(isVisibleText, visibleTextMessage).openapi({ example });
 
 /**
  * Dates the business can mean and every warehouse dialect holds (MySQL DATE starts at 1000, and

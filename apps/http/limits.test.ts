@@ -131,3 +131,29 @@ describe("error answers are bounded", () => {
     expect(problem.detail.length).toBeLessThanOrEqual(200);
   });
 });
+
+describe("names", () => {
+  const invisible = ["\u0000", "\u200b\u200b", "\u2060", "\u00ad", " \u200d "];
+
+  test("names made only of NUL, zero-width or other invisible characters are refused everywhere", async () => {
+    const newAgent = (team: string) => ({
+      agentCode: `INV${Math.floor(Math.random() * 1e6)}`,
+      firstName: "A",
+      lastName: "B",
+      email: "a@moon.lk",
+      branch: "Colombo",
+      team,
+    });
+    for (const text of invisible) {
+      const res = await client(agent.url, "admin").call("POST", "/agents", newAgent(text));
+      expect(res.status, JSON.stringify(text)).toBe(400);
+      expect((await res.json()).errors[0], JSON.stringify(text)).toMatchObject({ field: "team" });
+      const target = { scope: "team", key: text, period: "month", amount: 1 };
+      expect((await h.admin.call("POST", "/targets", target)).status, JSON.stringify(text)).toBe(400);
+      const note = { recipient: text, type: "CUSTOM", message: "hi" };
+      expect((await client(notification.url, "integration").call("POST", "/notifications", note)).status).toBe(400);
+    }
+    // Visible text with joiners inside (an emoji family) is a name.
+    expect((await client(agent.url, "admin").call("POST", "/agents", newAgent("👨\u200d👩\u200d👧"))).status).toBe(201);
+  });
+});

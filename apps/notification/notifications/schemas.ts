@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { notificationChannels, notificationStatuses, notificationTypes } from "../../db/schema/index.js";
-import { dateRange, idParam, isCalendarDate, timestamp } from "../../http/fields.js";
+import { dateRange, idParam, isCalendarDate, isVisibleText, timestamp, visibleTextMessage } from "../../http/fields.js";
 import { pageQuery, pageSchema } from "../../http/pagination.js";
 
 export const newNotificationBody = z
@@ -9,6 +9,7 @@ export const newNotificationBody = z
       .string()
       .trim()
       .min(1, "must not be empty")
+      .refine(isVisibleText, visibleTextMessage)
       .max(128)
       .openapi({ description: "An agent code, or team:<name>, branch:<name>, product:<code>", example: "AGT005" }),
     type: z.enum(notificationTypes),

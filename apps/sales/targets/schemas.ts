@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { targetPeriods, targetScopes } from "../../db/schema/index.js";
-import { idParam, isoDate, timestamp } from "../../http/fields.js";
+import { idParam, isoDate, isVisibleText, timestamp, visibleTextMessage } from "../../http/fields.js";
 import { pageQuery, pageSchema } from "../../http/pagination.js";
 import { moneyOutput, positiveMoneyInput } from "../../money/amount.js";
 
@@ -19,6 +19,7 @@ export const newTargetBody = z
       .string()
       .trim()
       .min(1, "must not be empty")
+      .refine(isVisibleText, visibleTextMessage)
       .max(64)
       .openapi({ description: "Agent code, team, branch or product code", example: "Alpha" }),
     period: z.enum(targetPeriods),
