@@ -17,7 +17,7 @@ import { releaseSettings } from "./release-settings.js";
 export { project };
 
 /** Keys whose values are secrets: read with `requireSecret`/`getSecret`, never printed. */
-export const secretKeys = ["apiKeys", "notifyWebhookUrl", "smtpUrl"] as const;
+export const secretKeys = ["apiKeys", "notifyWebhookUrl", "smtpUrl", "alertWebhookUrl", "alertSmtpPassword"] as const;
 
 /** A bad stack setting: Pulumi prints the message without a stack trace. */
 export class StackConfigError extends pulumi.RunError {
@@ -169,8 +169,8 @@ const eks = z.strictObject({
         .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as t3.medium")
         .default("t3.medium"),
       minSize: z.coerce.number().int().min(1).default(1),
-      desiredSize: z.coerce.number().int().min(1).default(2),
-      maxSize: z.coerce.number().int().min(1).max(100).default(3),
+      desiredSize: z.coerce.number().int().min(1).default(3),
+      maxSize: z.coerce.number().int().min(1).max(100).default(4),
     })
     .refine((n) => n.minSize <= n.desiredSize && n.desiredSize <= n.maxSize, {
       message: "must satisfy minSize <= desiredSize <= maxSize",
@@ -302,61 +302,132 @@ const doks = z.strictObject({
     .prefault({}),
 });
 
-const schema = z.strictObject({
-  target: z.enum(["local", "eks", "doks"]),
-  [activeColourKey]: z.enum(colours).default(defaultColour),
-  images: z.strictObject({ blue: imageRef, green: imageRef }),
-  namespace: dnsLabel.default("moon"),
-  logLevel: z.enum(logLevels).default("info"),
-  services: z
-    .strictObject({ agent: service.prefault({}), sales: service.prefault({}), notification: service.prefault({}) })
-    .prefault({}),
-  aggregator: z
+const labelMap = z.record(
+  z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([\w.-]{0,61}[A-Za-z0-9])?$/, "must be a label name"),
+  z.string().regex(/^([A-Za-z0-9]([\w.-]{0,61}[A-Za-z0-9])?)?$/, "must be a label value"),
+);
+
+const monitoring = z.strictObject({
+  /** Scrape, alert and (with `install`) run the monitoring stack; on by default on eks and doks. */
+  enabled: flag.optional(),
+  /** false: the cluster already runs the Prometheus Operator; only monitors, rules and receivers are created. */
+  install: flag.default(true),
+  /** Namespace of the monitoring stack (with `install: false`, where the existing Prometheus runs). */
+  namespace: dnsLabel.default("monitoring"),
+  chartVersion: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, "must be a kube-prometheus-stack chart version such as 88.5.3")
+    .default("88.5.3"),
+  /** Prometheus keeps its data on a PersistentVolumeClaim of this size; on an emptyDir when unset. */
+  storageSize: quantity("storage").optional(),
+  storageClass: z.string().min(1).optional(),
+  /** Labels put on every monitor, rule and receiver object: what an existing Prometheus's selectors match. */
+  objectLabels: labelMap.default({}),
+  /** Where alert annotations point for their runbook; the README in this repository by default. */
+  runbookBaseUrl: z.string().min(1).default("README.md"),
+  /** Email receiver; its password is the secret `alertSmtpPassword`. */
+  alertEmail: z
     .strictObject({
-      schedule: z
-        .string()
-        .regex(
-          /^(@(hourly|daily|weekly|monthly|yearly))|(\S+\s+\S+\s+\S+\s+\S+\s+\S+)$/,
-          "must be a cron schedule such as '0 * * * *'",
-        )
-        // Every 5 minutes: "the last 24 hours" on the dashboards is at most 5 minutes stale (README: cost).
-        .default("*/5 * * * *"),
-      resources: resources.prefault({ cpuLimit: "1", memoryLimit: "512Mi" }),
+      to: z.email({ error: "must be an email address" }),
+      from: z.email({ error: "must be an email address" }),
+      smarthost: z.string().regex(/^[a-z0-9.-]+:\d{1,5}$/, "must be host:port such as smtp.example.com:587"),
+      username: z.string().min(1).optional(),
     })
-    .prefault({}),
-  /** Public host name; the Gateway serves HTTPS for it when set. */
-  domain: hostname.optional(),
-  /** cert-manager ClusterIssuer that issues the Gateway certificate; without it, create Secret `<namespace>-tls` yourself. */
-  certIssuer: z.string().min(1).optional(),
-  gateway: z
-    .strictObject({
-      chartVersion: z
-        .string()
-        .regex(/^v?\d+\.\d+\.\d+$/, "must be a chart version such as v1.9.0")
-        .default("v1.9.0"),
-      namespace: dnsLabel.default("envoy-gateway-system"),
-    })
-    .prefault({}),
-  database: z.strictObject({ name: dnsLabel.default("moon"), user: dnsLabel.default("moon") }).prefault({}),
-  warehouse: z.strictObject({ name: dnsLabel.default("warehouse") }).prefault({}),
-  apiKeys,
-  notifyWebhookUrl: z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional(),
-  smtpUrl: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
-  /** How `npm run release` / `promote` judge a colour from Prometheus (release-settings.ts). */
-  release: releaseSettings.prefault({}),
-  local: local.optional(),
-  eks: eks.optional(),
-  doks: doks.optional(),
+    .optional(),
 });
+
+const schema = z
+  .strictObject({
+    target: z.enum(["local", "eks", "doks"]),
+    [activeColourKey]: z.enum(colours).default(defaultColour),
+    images: z.strictObject({ blue: imageRef, green: imageRef }),
+    namespace: dnsLabel.default("moon"),
+    logLevel: z.enum(logLevels).default("info"),
+    services: z
+      .strictObject({ agent: service.prefault({}), sales: service.prefault({}), notification: service.prefault({}) })
+      .prefault({}),
+    aggregator: z
+      .strictObject({
+        schedule: z
+          .string()
+          .regex(
+            /^(@(hourly|daily|weekly|monthly|yearly))|(\S+\s+\S+\s+\S+\s+\S+\s+\S+)$/,
+            "must be a cron schedule such as '0 * * * *'",
+          )
+          // Every 5 minutes: "the last 24 hours" on the dashboards is at most 5 minutes stale (README: cost).
+          .default("*/5 * * * *"),
+        resources: resources.prefault({ cpuLimit: "1", memoryLimit: "512Mi" }),
+      })
+      .prefault({}),
+    /** Public host name; the Gateway serves HTTPS for it when set. */
+    domain: hostname.optional(),
+    /** cert-manager ClusterIssuer that issues the Gateway certificate; without it, create Secret `<namespace>-tls` yourself. */
+    certIssuer: z.string().min(1).optional(),
+    gateway: z
+      .strictObject({
+        chartVersion: z
+          .string()
+          .regex(/^v?\d+\.\d+\.\d+$/, "must be a chart version such as v1.9.0")
+          .default("v1.9.0"),
+        namespace: dnsLabel.default("envoy-gateway-system"),
+      })
+      .prefault({}),
+    database: z.strictObject({ name: dnsLabel.default("moon"), user: dnsLabel.default("moon") }).prefault({}),
+    warehouse: z.strictObject({ name: dnsLabel.default("warehouse") }).prefault({}),
+    apiKeys,
+    notifyWebhookUrl: z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional(),
+    smtpUrl: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+    monitoring: monitoring.prefault({}),
+    /** Alertmanager posts alerts here (Slack-compatible or any webhook); a secret, it often carries a token. */
+    alertWebhookUrl: z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional(),
+    alertSmtpPassword: z.string().min(1).optional(),
+    /** How `npm run release` / `promote` judge a colour from Prometheus (release-settings.ts). */
+    release: releaseSettings.prefault({}),
+    local: local.optional(),
+    eks: eks.optional(),
+    doks: doks.optional(),
+  })
+  .superRefine((s, ctx) => {
+    const on = monitoringEnabled(s.target, s.monitoring.enabled);
+    const receiverNeedsMonitoring = (path: (string | number)[]) =>
+      ctx.addIssue({ code: "custom", path, message: "is a receiver: it needs monitoring.enabled" });
+    if (!on && s.alertWebhookUrl !== undefined) receiverNeedsMonitoring(["alertWebhookUrl"]);
+    if (!on && s.monitoring.alertEmail) receiverNeedsMonitoring(["monitoring", "alertEmail"]);
+    if (s.alertSmtpPassword !== undefined && !s.monitoring.alertEmail?.username) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["alertSmtpPassword"],
+        message: "needs monitoring.alertEmail with a username to log in with",
+      });
+    }
+    if (s.monitoring.alertEmail?.username && s.alertSmtpPassword === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["monitoring", "alertEmail", "username"],
+        message: "needs the secret alertSmtpPassword",
+      });
+    }
+  });
+
+/** Monitoring is on by default where there is a cloud cluster to watch, off on a laptop's cluster. */
+function monitoringEnabled(target: Settings["target"], enabled: boolean | undefined): boolean {
+  return enabled ?? target !== "local";
+}
 
 type Settings = z.infer<typeof schema>;
 
 /** The validated stack config; secret values only as secret Outputs. */
-export type StackConfig = Omit<Settings, (typeof secretKeys)[number]> & {
+export type StackConfig = Omit<Settings, (typeof secretKeys)[number] | "monitoring"> & {
   idleColor: Colour;
   apiKeys: pulumi.Output<string>;
   notifyWebhookUrl?: pulumi.Output<string>;
   smtpUrl?: pulumi.Output<string>;
+  monitoring: MonitoringSettings;
+};
+export type MonitoringSettings = Omit<Settings["monitoring"], "enabled"> & {
+  enabled: boolean;
+  alertWebhookUrl?: pulumi.Output<string>;
+  alertSmtpPassword?: pulumi.Output<string>;
 };
 export type ServiceSettings = Settings["services"][ServiceName];
 export type Resources = ServiceSettings["resources"];
@@ -400,11 +471,23 @@ export function loadConfig(): StackConfig {
   }
   const settings = result.data;
   const cfg = new pulumi.Config(project);
+  const optionalSecret = (key: (typeof secretKeys)[number]) =>
+    settings[key] === undefined ? undefined : cfg.requireSecret(key);
+  // The alert secrets' plain values stay behind: the program sees them only as secret Outputs.
+  const { alertWebhookUrl: _webhook, alertSmtpPassword: _password, ...plain } = settings;
   return {
-    ...settings,
+    ...plain,
+    monitoring: {
+      ...settings.monitoring,
+      enabled: monitoringEnabled(settings.target, settings.monitoring.enabled),
+      // Prometheus on DigitalOcean gets a small block-storage volume; EKS has no CSI driver installed.
+      storageSize: settings.monitoring.storageSize ?? (settings.target === "doks" ? "10Gi" : undefined),
+      alertWebhookUrl: optionalSecret("alertWebhookUrl"),
+      alertSmtpPassword: optionalSecret("alertSmtpPassword"),
+    },
     idleColor: otherColour(settings.activeColor),
     apiKeys: cfg.requireSecret("apiKeys"),
-    notifyWebhookUrl: settings.notifyWebhookUrl === undefined ? undefined : cfg.requireSecret("notifyWebhookUrl"),
-    smtpUrl: settings.smtpUrl === undefined ? undefined : cfg.requireSecret("smtpUrl"),
+    notifyWebhookUrl: optionalSecret("notifyWebhookUrl"),
+    smtpUrl: optionalSecret("smtpUrl"),
   };
 }

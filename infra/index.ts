@@ -8,6 +8,7 @@ import { ColourService, serviceName } from "./k8s/colour-service.js";
 import { Foundation } from "./k8s/foundation.js";
 import { GatewayInstall } from "./k8s/gateway.js";
 import { Migration } from "./k8s/migration.js";
+import { Monitoring, scrapersOf } from "./k8s/monitoring/monitoring.js";
 import { NetworkPolicies } from "./k8s/network-policies.js";
 import { Routes } from "./k8s/routes.js";
 import { DoksPlatform } from "./platforms/doks.js";
@@ -72,9 +73,24 @@ export default async function program(): Promise<Record<string, pulumi.Input<unk
       warehouse: platform.warehouse.egress,
       externalDelivery: Boolean(cfg.notifyWebhookUrl ?? cfg.smtpUrl),
       acmeHttp01: Boolean(cfg.domain && cfg.certIssuer),
+      scrapers: scrapersOf(cfg.monitoring),
     },
     onCluster,
   );
+
+  if (cfg.monitoring.enabled) {
+    new Monitoring(
+      "monitoring",
+      {
+        settings: cfg.monitoring,
+        namespace: foundation.namespace,
+        namespaceName: cfg.namespace,
+        services: appServices,
+        aggregatorSchedule: cfg.aggregator.schedule,
+      },
+      onCluster,
+    );
+  }
 
   // Both colours always exist; each is a whole release that waits for its own migration.
   for (const colour of colours) {

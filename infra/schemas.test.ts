@@ -39,6 +39,8 @@ describe("rendered objects against the upstream schemas", () => {
         "gateway.networking.k8s.io/v1 Gateway",
         "gateway.networking.k8s.io/v1 GatewayClass",
         "gateway.networking.k8s.io/v1 HTTPRoute",
+        "monitoring.coreos.com/v1 ServiceMonitor",
+        "monitoring.coreos.com/v1alpha1 AlertmanagerConfig",
         "networking.k8s.io/v1 NetworkPolicy",
         "policy/v1 PodDisruptionBudget",
         "v1 ConfigMap",

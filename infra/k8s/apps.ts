@@ -15,6 +15,8 @@ export const appService = (name: ServiceName): AppService => appServices.find((s
 
 export const partOf = "moon-agent-tracker";
 export const colourLabel = "moon-agent-tracker/colour";
+/** On pod templates only (never selectors): the release a pod runs, for Prometheus's target labels. */
+export const versionLabel = "app.kubernetes.io/version";
 
 /** Labels every pod carries; `name` + `colour` select one colour of one service. */
 export function podLabels(name: string, component: string, colour?: Colour): Record<string, string> {
@@ -33,6 +35,12 @@ export function versionOf(image: string): string {
   const last = image.slice(image.lastIndexOf("/") + 1);
   return last.includes(":") ? last.slice(last.indexOf(":") + 1) : "latest";
 }
+
+/** `versionOf` as a label value: at most 63 characters, ending in a letter or digit. */
+export const versionLabelValue = (image: string): string =>
+  versionOf(image)
+    .slice(0, 63)
+    .replace(/[^A-Za-z0-9]+$/, "");
 
 /** Short, stable digest of a string: names objects that must be new when it changes (a release's Job). */
 export const shortHash = (value: string): string => createHash("sha256").update(value).digest("hex").slice(0, 8);

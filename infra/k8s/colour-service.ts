@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Colour } from "../../contract/index.js";
 import type { ServiceSettings } from "../config.js";
-import { type AppService, podLabels, versionOf } from "./apps.js";
+import { type AppService, podLabels, versionLabel, versionLabelValue, versionOf } from "./apps.js";
 import type { Foundation } from "./foundation.js";
 import { appContainer, appPodSpec, programArgs, resourcesOf } from "./pod.js";
 
@@ -52,7 +52,7 @@ export class ColourService extends pulumi.ComponentResource {
           selector: { matchLabels: labels },
           strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
           template: {
-            metadata: { labels },
+            metadata: { labels: { ...labels, [versionLabel]: versionLabelValue(args.image) } },
             spec: appPodSpec(
               {
                 // The pre-stop pause plus the service's own drain (SHUTDOWN_TIMEOUT_SECONDS, 25 s), with room to spare.

@@ -16,6 +16,8 @@ export interface NetworkPoliciesArgs {
   externalDelivery: boolean;
   /** cert-manager issues the certificate by HTTP-01: its solver pods in this namespace must be reachable. */
   acmeHttp01: boolean;
+  /** Pods that scrape the services' /metrics (Prometheus), when monitoring is on. */
+  scrapers?: { namespace: string; podLabels: Record<string, string> };
 }
 
 /** cert-manager's HTTP-01 solver pods: the label it puts on them and the port they answer on. */
@@ -37,7 +39,10 @@ function peers(target: EgressTarget): Peer[] {
   return [...ips, ...pods];
 }
 
-/** Everything denied, then exactly the flows the system has: gateway → services, sales → notification, DNS, data stores. */
+/**
+ * Everything denied, then exactly the flows the system has: gateway → services, sales → notification,
+ * Prometheus → services (when monitoring is on), DNS, data stores.
+ */
 export class NetworkPolicies extends pulumi.ComponentResource {
   constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("moon:k8s:NetworkPolicies", name, {}, opts);
@@ -105,6 +110,27 @@ export class NetworkPolicies extends pulumi.ComponentResource {
         policyTypes: ["Ingress"],
         ingress: [{ from: fromGateway, ports: [tcp(acmeSolver.port)] }],
       });
+    }
+
+    const scrapers = args.scrapers;
+    if (scrapers) {
+      for (const service of args.services) {
+        policy(`allow-scrape-${service.name}`, {
+          podSelector: byName(service.name),
+          policyTypes: ["Ingress"],
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: namespaceNamed(scrapers.namespace),
+                  podSelector: { matchLabels: scrapers.podLabels },
+                },
+              ],
+              ports: [tcp(service.port)],
+            },
+          ],
+        });
+      }
     }
 
     const notification = args.services.find((s) => s.name === "notification");

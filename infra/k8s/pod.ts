@@ -68,9 +68,11 @@ const mebibytes: Record<string, number> = {
   Ki: 1 / 1024,
   Mi: 1,
   Gi: 1024,
+  Ti: 1048576,
   K: 1e3 / 1048576,
   M: 1e6 / 1048576,
   G: 1e9 / 1048576,
+  T: 1e12 / 1048576,
 };
 
 /**
@@ -78,8 +80,13 @@ const mebibytes: Record<string, number> = {
  * default (a 96 MB cap, sized for the services) would starve a batch job with a larger limit.
  */
 export function heapOptionsFor(memoryLimit: string): string {
-  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|K|M|G)?$/.exec(memoryLimit);
-  const mb = match ? Number(match[1]) * (match[2] ? mebibytes[match[2]]! : 1 / 1048576) : NaN;
+  const mb = mebibytesOf(memoryLimit);
   if (!(mb > 0)) throw new Error(`cannot size the heap from memory limit ${memoryLimit}`);
   return `--max-old-space-size=${Math.max(64, Math.floor(mb * 0.75))}`;
+}
+
+/** A memory or storage quantity (`512Mi`, `10Gi`, `1G`) in MiB; NaN when it is not one. */
+export function mebibytesOf(quantity: string): number {
+  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(quantity);
+  return match ? Number(match[1]) * (match[2] ? mebibytes[match[2]]! : 1 / 1048576) : NaN;
 }

@@ -28,6 +28,8 @@ describe("doks inventory", () => {
       "digitalocean:index/databaseUser:DatabaseUser": 1,
       "digitalocean:index/databaseFirewall:DatabaseFirewall": 1,
       "random:index/randomString:RandomString": 1,
+      // Grafana's admin (monitoring is on by default).
+      "random:index/randomPassword:RandomPassword": 1,
     });
   });
 });

@@ -40,7 +40,8 @@ describe("eks inventory", () => {
       "aws:ec2/securityGroup:SecurityGroup": 2,
       "aws:redshiftserverless/namespace:Namespace": 1,
       "aws:redshiftserverless/workgroup:Workgroup": 1,
-      "random:index/randomPassword:RandomPassword": 2,
+      // MySQL and Redshift, and Grafana's admin (monitoring is on by default).
+      "random:index/randomPassword:RandomPassword": 3,
       "random:index/randomId:RandomId": 1,
     });
   });
@@ -148,7 +149,7 @@ describe("eks network and nodes", () => {
     expect(subnets).toEqual(["moon-eks-private-1", "moon-eks-private-2", "moon-eks-private-3"]);
     expect(subnets.some((s) => s.includes("public"))).toBe(false);
     expect(nodes.instanceTypes).toEqual(["t3.medium"]);
-    expect(nodes.scalingConfig).toEqual({ minSize: 1, desiredSize: 2, maxSize: 3 });
+    expect(nodes.scalingConfig).toEqual({ minSize: 1, desiredSize: 3, maxSize: 4 });
     expect(nodes.enableIMDSv2).toBe(true);
   });
 

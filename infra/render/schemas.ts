@@ -1,6 +1,6 @@
 // Every rendered object checked against the upstream API schemas, as an API server would before
 // storing it: the Kubernetes models (kubernetes-models), the Gateway API models
-// (@kubernetes-models/gateway-api) and, for Envoy Gateway's EnvoyProxy, which has no model, the
+// (@kubernetes-models/gateway-api), the Prometheus Operator's (@kubernetes-models/prometheus-operator) and, for Envoy Gateway's EnvoyProxy, which has no model, the
 // schema of its CRD (infra/schemas, derived by scripts/crd-schema-subset.ts).
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject } from "ajv";
@@ -20,6 +20,9 @@ type Validate = (data: unknown) => { errors: { path: string; message: string }[]
 const modelModules: Record<string, (kind: string) => string> = {
   v1: (kind) => `kubernetes-models/v1/${kind}`,
   "gateway.networking.k8s.io/v1": (kind) => `@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/${kind}`,
+  "monitoring.coreos.com/v1": (kind) => `@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/${kind}`,
+  "monitoring.coreos.com/v1alpha1": (kind) =>
+    `@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/${kind}`,
 };
 const modelModule = (apiVersion: string, kind: string) =>
   modelModules[apiVersion]?.(kind) ?? `kubernetes-models/${apiVersion}/${kind}`;

@@ -1,0 +1,63 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { MonitoringSettings } from "../../config.js";
+import type { AppService } from "../apps.js";
+import { MonitoringInstall, prometheusPodLabels } from "./install.js";
+import { serviceMonitors } from "./monitors.js";
+import { alertReceivers } from "./receivers.js";
+
+export interface MonitoringArgs {
+  settings: MonitoringSettings;
+  /** The app's namespace: monitors, rules and receivers live there. */
+  namespace: pulumi.Input<string>;
+  /** Its name as plain text: the rules select its series by it. */
+  namespaceName: string;
+  services: readonly AppService[];
+  aggregatorSchedule: string;
+}
+
+/** Who scrapes the services, for the NetworkPolicies: Prometheus pods in the monitoring namespace. */
+export const scrapersOf = (settings: MonitoringSettings) =>
+  settings.enabled ? { namespace: settings.namespace, podLabels: prometheusPodLabels } : undefined;
+
+/**
+ * Everything that watches the app: the monitoring stack itself (unless the cluster already has a
+ * Prometheus Operator), a ServiceMonitor per service, the alert rules and the alert receivers.
+ */
+export class Monitoring extends pulumi.ComponentResource {
+  /** The kube-prometheus-stack release; undefined with `monitoring.install: false`. */
+  readonly install?: MonitoringInstall;
+
+  constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("moon:k8s:Monitoring", name, {}, opts);
+    const { settings } = args;
+    if (settings.install) {
+      this.install = new MonitoringInstall(
+        "monitoring",
+        {
+          namespace: settings.namespace,
+          chartVersion: settings.chartVersion,
+          storageSize: settings.storageSize,
+          storageClass: settings.storageClass,
+        },
+        { parent: this },
+      );
+    }
+    // The monitoring kinds exist only once the chart has installed its CRDs.
+    const objects = { parent: this, dependsOn: this.install ? [this.install.release] : [] };
+    const labels = settings.objectLabels;
+
+    serviceMonitors({ namespace: args.namespace, services: args.services, labels }, objects);
+
+    alertReceivers(
+      {
+        namespace: args.namespace,
+        labels,
+        webhookUrl: settings.alertWebhookUrl,
+        email: settings.alertEmail,
+        smtpPassword: settings.alertSmtpPassword,
+      },
+      objects,
+    );
+    this.registerOutputs({});
+  }
+}
