@@ -31,6 +31,12 @@ async function main(): Promise<number> {
   return 0;
 }
 
+// `npm run render -- … | head` closes the pipe early: the reader has what it wanted, not an error.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
