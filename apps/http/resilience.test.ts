@@ -74,9 +74,10 @@ test("SIGTERM: readiness fails at once, the request in flight finishes, then it 
   child.stderr.on("data", (d: Buffer) => (logs += d.toString()));
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   const base = `http://127.0.0.1:${port}`;
+  // Up to a minute: a tsx start-up on a busy two-core machine can take well over ten seconds.
   for (
     let i = 0;
-    i < 100 &&
+    i < 600 &&
     !(await fetch(`${base}/ready`).then(
       (r) => r.ok,
       () => false,
