@@ -11,7 +11,7 @@ import {
   imageNodeOptions,
   load,
   numberFlag,
-  ratio,
+  peerComparison,
   report,
   requireWrk,
   startChild,
@@ -59,18 +59,7 @@ export async function run(args: string[]): Promise<void> {
     const logged = countRequestLines(service.logFile!);
 
     report(`GET /agents/{code}, 50 connections, ${rounds} alternating rounds of ${seconds}s`, [
-      ["peer req/s", Math.round(r.peer.requestsPerSecond)],
-      ["service req/s", Math.round(r.service.requestsPerSecond)],
-      [
-        "ratio service/peer",
-        `${ratio(r.service.requestsPerSecond, r.peer.requestsPerSecond)} (goal >= 0.75; rounds ${r.ratios.join(", ")})`,
-      ],
-      ["peer p99 ms", r.peer.p99Ms],
-      ["service p99 ms", `${r.service.p99Ms} (${ratio(r.service.p99Ms, r.peer.p99Ms)}x the peer's; goal <= 1.5x)`],
-      [
-        "peer / service errors, non-2xx",
-        `${r.peer.errors}, ${r.peer.non2xx} / ${r.service.errors}, ${r.service.non2xx}`,
-      ],
+      ...peerComparison(r),
       ["service request log lines / requests", `${logged} / ${warm.total + r.service.total}`],
       ["service peak RSS MB", `${rss} (goal < 120; NODE_OPTIONS as in the image: ${imageNodeOptions()})`],
     ]);

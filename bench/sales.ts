@@ -16,6 +16,7 @@ import {
   load,
   numberFlag,
   peakRssMb,
+  peerComparison,
   ratio,
   report,
   requireWrk,
@@ -167,18 +168,7 @@ export async function run(args: string[]): Promise<void> {
     report(
       `POST /sales, ${connections} connections, ${rounds} alternating rounds of ${seconds}s; targets on every agent, team and product`,
       [
-        ["peer req/s", Math.round(r.peer.requestsPerSecond)],
-        ["service req/s", Math.round(r.service.requestsPerSecond)],
-        [
-          "ratio service/peer",
-          `${ratio(r.service.requestsPerSecond, r.peer.requestsPerSecond)} (goal >= 0.75; rounds ${r.ratios.join(", ")})`,
-        ],
-        ["peer p99 ms", r.peer.p99Ms],
-        ["service p99 ms", `${r.service.p99Ms} (${ratio(r.service.p99Ms, r.peer.p99Ms)}x the peer's; goal <= 1.5x)`],
-        [
-          "peer / service errors, non-2xx",
-          `${r.peer.errors}, ${r.peer.non2xx} / ${r.service.errors}, ${r.service.non2xx}`,
-        ],
+        ...peerComparison(r),
         [`raw ${batchSize}-row INSERT rows/s (${batchConnections} conns)`, Math.round(rawBatch)],
         [`POST /sales/batch rows/s (${batchConnections} conns)`, Math.round(batch.requestsPerSecond * batchSize)],
         ["ratio batch / raw multi-row", `${ratio(batch.requestsPerSecond * batchSize, rawBatch)} (goal >= 0.5)`],

@@ -212,3 +212,18 @@ export function report(title: string, rows: Array<[string, string | number]>): v
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 }
+
+/** The rows every peer benchmark prints: throughput and p99 of both sides, their ratios against the goals. */
+export function peerComparison(r: Rounds): Array<[string, string | number]> {
+  return [
+    ["peer req/s", Math.round(r.peer.requestsPerSecond)],
+    ["service req/s", Math.round(r.service.requestsPerSecond)],
+    [
+      "ratio service/peer",
+      `${ratio(r.service.requestsPerSecond, r.peer.requestsPerSecond)} (goal >= 0.75; rounds ${r.ratios.join(", ")})`,
+    ],
+    ["peer p99 ms", r.peer.p99Ms],
+    ["service p99 ms", `${r.service.p99Ms} (${ratio(r.service.p99Ms, r.peer.p99Ms)}x the peer's; goal <= 1.5x)`],
+    ["peer / service errors, non-2xx", `${r.peer.errors}, ${r.peer.non2xx} / ${r.service.errors}, ${r.service.non2xx}`],
+  ];
+}
