@@ -8,6 +8,7 @@ import { ColourService, serviceName } from "./k8s/colour-service.js";
 import { Foundation } from "./k8s/foundation.js";
 import { GatewayInstall } from "./k8s/gateway.js";
 import { Migration } from "./k8s/migration.js";
+import { prometheusServiceOf } from "./k8s/monitoring/install.js";
 import { Monitoring, scrapersOf } from "./k8s/monitoring/monitoring.js";
 import { NetworkPolicies } from "./k8s/network-policies.js";
 import { Routes } from "./k8s/routes.js";
@@ -143,6 +144,11 @@ export default async function program(): Promise<Record<string, pulumi.Input<unk
     urlHint: gateway.urlHint,
     images: cfg.images,
     namespace: foundation.namespace,
+    // The release analysis reaches it through the Kubernetes API's service proxy; a Prometheus the
+    // program did not install has no known address (`--prometheus-url` then).
+    ...(cfg.monitoring.enabled && cfg.monitoring.install
+      ? { prometheus: prometheusServiceOf(cfg.monitoring.namespace) }
+      : {}),
     ...platform.outputs,
   };
 }

@@ -39,6 +39,17 @@ describe("the monitoring stack", () => {
     },
   );
 
+  it("tells the release analysis where its Prometheus answers, only where the program installs it", async () => {
+    expect(eks.outputs.prometheus).toEqual({
+      namespace: "monitoring",
+      service: "kube-prometheus-stack-prometheus",
+      port: 9090,
+    });
+    expect(local.outputs.prometheus).toBeUndefined();
+    const existing = await render({ stack: "doks", set: { "monitoring.install": "false" } });
+    expect(existing.outputs.prometheus).toBeUndefined();
+  });
+
   it("is off by default on a local cluster, with nothing that would scrape or alert", () => {
     expect(monitoringRelease(local)).toBeUndefined();
     expect(monitoringObjects(objectsOf(local))).toEqual([]);

@@ -7,6 +7,13 @@ import { mebibytesOf } from "../pod.js";
 export const monitoringChart = "oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack";
 /** Helm release name: it prefixes every object of the chart (`kube-prometheus-stack-prometheus`, …). */
 export const releaseName = "kube-prometheus-stack";
+
+/** Where the chart's Prometheus answers (its Service is named after the release), for `npm run release`'s analysis. */
+export const prometheusServiceOf = (namespace: string) => ({
+  namespace,
+  service: `${releaseName}-prometheus`,
+  port: 9090,
+});
 export const grafanaAdminSecret = "grafana-admin";
 /** Labels the Prometheus Operator puts on every Prometheus pod it runs: what NetworkPolicies admit to scrape. */
 export const prometheusPodLabels = { "app.kubernetes.io/name": "prometheus" };
