@@ -2,6 +2,7 @@
 
 import { seedAgentData } from "../../apps/db/seed.js";
 import type { StartedService } from "../../apps/http/service.js";
+import { notificationService } from "../../apps/notification/service.js";
 import { salesService } from "../../apps/sales/service.js";
 import { freshDatabase, type TestDatabase } from "../databases.js";
 import { type Client, client, startTestService } from "../services.js";
@@ -43,6 +44,24 @@ export async function startSales(
     async stop() {
       await service.shutdown("test done");
       await db.drop();
+    },
+  };
+}
+
+/** Sales whose alerts go to a real notification service on the same database. */
+export async function startSalesWithNotification(): Promise<SalesHarness & { notification: StartedService }> {
+  let notification: StartedService | undefined;
+  const sales = await startSales(async (db) => {
+    notification = await startTestService(notificationService, db.url, { NOTIFY_POLL_MS: "50" });
+    return { NOTIFICATION_URL: notification.url };
+  });
+  const started = notification!;
+  return {
+    ...sales,
+    notification: started,
+    async stop() {
+      await started.shutdown("test done");
+      await sales.stop();
     },
   };
 }

@@ -1,23 +1,15 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { count, eventually, type SalesHarness, sale, startSales } from "../../../test/sales/harness.js";
-import { startTestService } from "../../../test/services.js";
-import type { StartedService } from "../../http/service.js";
-import { notificationService } from "../../notification/service.js";
+import { count, eventually, sale, startSales, startSalesWithNotification } from "../../../test/sales/harness.js";
 import { backoffMs } from "../../runtime/retry.js";
 
-let h: SalesHarness;
-let notification: StartedService;
+let h: Awaited<ReturnType<typeof startSalesWithNotification>>;
 
 beforeAll(async () => {
-  h = await startSales(async (db) => {
-    notification = await startTestService(notificationService, db.url, { NOTIFY_POLL_MS: "50" });
-    return { NOTIFICATION_URL: notification.url };
-  });
+  h = await startSalesWithNotification();
 });
 afterAll(async () => {
-  await notification?.shutdown("done");
   await h?.stop();
 });
 

@@ -2,24 +2,17 @@
 // re-queueable), and the evaluator's errors logged with their cause and backed off.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { count, eventually, type SalesHarness, sale, startSales } from "../../../test/sales/harness.js";
-import { client, startTestService } from "../../../test/services.js";
-import type { StartedService } from "../../http/service.js";
-import { notificationService } from "../../notification/service.js";
+import { count, eventually, sale, startSalesWithNotification } from "../../../test/sales/harness.js";
+import { client } from "../../../test/services.js";
 import { createLogger } from "../../runtime/logger.js";
 import { describeError, startPoller } from "../../runtime/poller.js";
 
-let h: SalesHarness;
-let notification: StartedService;
+let h: Awaited<ReturnType<typeof startSalesWithNotification>>;
 
 beforeAll(async () => {
-  h = await startSales(async (db) => {
-    notification = await startTestService(notificationService, db.url, { NOTIFY_POLL_MS: "50" });
-    return { NOTIFICATION_URL: notification.url };
-  });
+  h = await startSalesWithNotification();
 });
 afterAll(async () => {
-  await notification?.shutdown("done");
   await h?.stop();
 });
 
@@ -28,7 +21,10 @@ const newTarget = async (body: Record<string, unknown>) =>
 const notified = (recipient: string) =>
   eventually(async () => {
     const { items } = await (
-      await client(notification.url, "viewer").call("GET", `/notifications?recipient=${encodeURIComponent(recipient)}`)
+      await client(h.notification.url, "viewer").call(
+        "GET",
+        `/notifications?recipient=${encodeURIComponent(recipient)}`,
+      )
     ).json();
     return items.length > 0 ? items : undefined;
   });
