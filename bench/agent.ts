@@ -15,6 +15,7 @@ import {
   report,
   requireWrk,
   startChild,
+  startPeer,
 } from "./lib/load.js";
 
 export async function run(args: string[]): Promise<void> {
@@ -30,11 +31,7 @@ export async function run(args: string[]): Promise<void> {
       await seedAgentData(db.handle);
       await db.handle.close();
     }
-    const peer = await startChild(
-      ["bench/peer.ts", "agent"],
-      { PORT: "18100", DATABASE_URL: peerDb.url, PEER_KEY: key, NODE_OPTIONS: imageNodeOptions() },
-      "http://127.0.0.1:18100/ready",
-    );
+    const peer = await startPeer("agent", 18100, peerDb.url, key);
     running.push(peer);
     const service = await startChild(
       ["dist/apps/main.js", "agent"],

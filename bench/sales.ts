@@ -21,6 +21,7 @@ import {
   report,
   requireWrk,
   startChild,
+  startPeer,
 } from "./lib/load.js";
 
 const connections = 50;
@@ -118,11 +119,7 @@ export async function run(args: string[]): Promise<void> {
       await db.handle.close();
       await setTargets(db.url);
     }
-    const peer = await startChild(
-      ["bench/peer.ts", "sales"],
-      { PORT: "18101", DATABASE_URL: peerDb.url, PEER_KEY: key, NODE_OPTIONS: imageNodeOptions() },
-      "http://127.0.0.1:18101/ready",
-    );
+    const peer = await startPeer("sales", 18101, peerDb.url, key);
     running.push(peer);
     const service = await startChild(
       ["dist/apps/main.js", "sales"],

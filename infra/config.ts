@@ -11,6 +11,7 @@ import {
   readApiKeys,
   type ServiceName,
 } from "../contract/index.js";
+import { monitoringOnByDefault } from "./monitoring-default.js";
 import { project } from "./project.js";
 import { releaseSettings } from "./release-settings.js";
 
@@ -409,9 +410,8 @@ const schema = z
     }
   });
 
-/** Monitoring is on by default where there is a cloud cluster to watch, off on a laptop's cluster. */
 function monitoringEnabled(target: Settings["target"], enabled: boolean | undefined): boolean {
-  return enabled ?? target !== "local";
+  return enabled ?? monitoringOnByDefault(target);
 }
 
 type Settings = z.infer<typeof schema>;

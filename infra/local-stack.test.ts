@@ -18,6 +18,16 @@ beforeAll(async () => {
   objects = kubeObjects(rendered.resources);
 });
 
+/** The peer a NetworkPolicy names for the gateway's Envoy proxies. */
+const gatewayProxies = {
+  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "envoy-gateway-system" } },
+  podSelector: {
+    matchLabels: {
+      "gateway.envoyproxy.io/owning-gateway-name": "public",
+      "gateway.envoyproxy.io/owning-gateway-namespace": "moon",
+    },
+  },
+};
 describe("inventory", () => {
   it("creates exactly the expected Kubernetes objects", () => {
     const ids = objects.map((o) => `${o.kind} ${o.metadata.namespace ?? "-"}/${o.metadata.name}`).sort();
@@ -386,17 +396,7 @@ describe("network policies", () => {
       const fromGateway = ingress.filter((r: any) => r.from.some((f: any) => f.namespaceSelector));
       expect(fromGateway, pod.owner.metadata.name).toEqual([
         {
-          from: [
-            {
-              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "envoy-gateway-system" } },
-              podSelector: {
-                matchLabels: {
-                  "gateway.envoyproxy.io/owning-gateway-name": "public",
-                  "gateway.envoyproxy.io/owning-gateway-namespace": "moon",
-                },
-              },
-            },
-          ],
+          from: [gatewayProxies],
           ports: [{ protocol: "TCP", port }],
         },
       ]);
@@ -415,17 +415,7 @@ describe("network policies", () => {
     expect(await admitted({ domain: "moon.example.com" })).toEqual([]);
     expect(await admitted({ domain: "moon.example.com", certIssuer: "letsencrypt" })).toEqual([
       {
-        from: [
-          {
-            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "envoy-gateway-system" } },
-            podSelector: {
-              matchLabels: {
-                "gateway.envoyproxy.io/owning-gateway-name": "public",
-                "gateway.envoyproxy.io/owning-gateway-namespace": "moon",
-              },
-            },
-          },
-        ],
+        from: [gatewayProxies],
         ports: [{ protocol: "TCP", port: 8089 }],
       },
     ]);

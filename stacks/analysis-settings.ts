@@ -1,5 +1,6 @@
 // The release analysis settings of a stack (`release.analysis.*`, validated by the same schema as the
 // program's config), and whether the stack has monitoring to analyse with.
+import { monitoringOnByDefault } from "../infra/monitoring-default.js";
 import { project } from "../infra/project.js";
 import { type ReleaseAnalysisSettings, releaseAnalysis } from "../infra/release-settings.js";
 import type { StackOps } from "./stack-ops.js";
@@ -23,5 +24,5 @@ export async function monitoringEnabled(stack: StackOps): Promise<boolean> {
   const enabled = await stack.getConfig("monitoring.enabled");
   if (enabled !== undefined) return enabled === "true";
   const target = await stack.getConfig("target");
-  return target === "eks" || target === "doks";
+  return target !== undefined && monitoringOnByDefault(target);
 }

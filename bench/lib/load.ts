@@ -227,3 +227,12 @@ export function peerComparison(r: Rounds): Array<[string, string | number]> {
     ["peer / service errors, non-2xx", `${r.peer.errors}, ${r.peer.non2xx} / ${r.service.errors}, ${r.service.non2xx}`],
   ];
 }
+
+/** The minimal peer (bench/peer.ts) for one path, on its own database, with the image's Node options. */
+export function startPeer(path: "agent" | "sales", port: number, databaseUrl: string, key: string): Promise<Child> {
+  return startChild(
+    ["bench/peer.ts", path],
+    { PORT: String(port), DATABASE_URL: databaseUrl, PEER_KEY: key, NODE_OPTIONS: imageNodeOptions() },
+    `http://127.0.0.1:${port}/ready`,
+  );
+}
