@@ -7,21 +7,7 @@ import { agents, sales } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { conflict, notFound } from "../../http/errors.js";
 import { createAgent, deleteAgent, getAgent, listAgents, updateAgent } from "./routes.js";
-
-type AgentRow = typeof agents.$inferSelect;
-
-export const toAgent = (row: AgentRow) => ({
-  agentCode: row.agentCode,
-  firstName: row.firstName,
-  lastName: row.lastName,
-  email: row.email,
-  phone: row.phone,
-  branch: row.branch,
-  team: row.team,
-  status: row.status,
-  createdAt: row.createdAt.toISOString(),
-  updatedAt: row.updatedAt.toISOString(),
-});
+import { type AgentRow, toAgent } from "./schemas.js";
 
 const byCode = rowByKey(agents, agents.agentCode);
 

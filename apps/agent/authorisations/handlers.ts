@@ -4,8 +4,10 @@ import { agentProducts, products } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { notFound } from "../../http/errors.js";
 import { findAgent } from "../agents/handlers.js";
-import { findProduct, toProduct } from "../products/handlers.js";
+import { findProduct } from "../products/handlers.js";
+import { toProduct } from "../products/schemas.js";
 import { authorise, listAuthorised, revoke } from "./routes.js";
+import { toAuthorisation } from "./schemas.js";
 
 export function registerAuthorisationRoutes(app: ServiceApp, db: Database): void {
   app.openapi(authorise, async (c) => {
@@ -19,7 +21,7 @@ export function registerAuthorisationRoutes(app: ServiceApp, db: Database): void
       .from(agentProducts)
       .where(and(eq(agentProducts.agentCode, agentCode), eq(agentProducts.productCode, productCode)));
     if (!row) throw notFound(`agent ${agentCode} or product ${productCode}`);
-    const body = { agentCode, productCode, authorisedAt: row.authorisedAt.toISOString() };
+    const body = toAuthorisation(row);
     return result.affectedRows === 1 ? c.json(body, 201) : c.json(body, 200);
   });
 

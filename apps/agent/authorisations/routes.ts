@@ -1,18 +1,9 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { canRead, canWrite } from "../../http/auth.js";
-import { code, commonProblems, jsonResponse, problems, timestamp } from "../../http/fields.js";
-import { productSchema } from "../products/schemas.js";
+import { commonProblems, jsonResponse, problems } from "../../http/fields.js";
+import { authorisationParams, authorisationSchema, authorisedProducts } from "./schemas.js";
 
 const tags = ["authorisations"];
-
-const params = z.object({
-  agentCode: code("AGT004").openapi({ param: { name: "agentCode", in: "path" } }),
-  productCode: code("LIFE-PLAT").openapi({ param: { name: "productCode", in: "path" } }),
-});
-
-export const authorisationSchema = z
-  .object({ agentCode: z.string(), productCode: z.string(), authorisedAt: timestamp })
-  .openapi("Authorisation");
 
 export const authorise = createRoute({
   method: "put",
@@ -20,7 +11,7 @@ export const authorise = createRoute({
   tags,
   summary: "Authorise an agent to sell a product (admin, idempotent)",
   middleware: [canWrite] as const,
-  request: { params },
+  request: { params: authorisationParams },
   responses: {
     200: jsonResponse(authorisationSchema, "Already authorised"),
     201: jsonResponse(authorisationSchema, "Authorised"),
@@ -34,7 +25,7 @@ export const revoke = createRoute({
   tags,
   summary: "Revoke an agent's authorisation for a product (admin)",
   middleware: [canWrite] as const,
-  request: { params },
+  request: { params: authorisationParams },
   responses: { 204: { description: "Revoked" }, ...problems(...commonProblems, 404) },
 });
 
@@ -44,12 +35,9 @@ export const listAuthorised = createRoute({
   tags,
   summary: "The products an agent may sell",
   middleware: [canRead] as const,
-  request: { params: params.pick({ agentCode: true }) },
+  request: { params: authorisationParams.pick({ agentCode: true }) },
   responses: {
-    200: jsonResponse(
-      z.object({ items: z.array(productSchema.extend({ authorisedAt: timestamp })) }).openapi("AuthorisedProducts"),
-      "Authorised products",
-    ),
+    200: jsonResponse(authorisedProducts, "Authorised products"),
     ...problems(...commonProblems, 404),
   },
 });

@@ -7,17 +7,7 @@ import { products, sales } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { conflict, notFound } from "../../http/errors.js";
 import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from "./routes.js";
-
-type ProductRow = typeof products.$inferSelect;
-
-export const toProduct = (row: ProductRow) => ({
-  productCode: row.productCode,
-  type: row.type,
-  name: row.name,
-  targetAmount: row.targetAmount,
-  createdAt: row.createdAt.toISOString(),
-  updatedAt: row.updatedAt.toISOString(),
-});
+import { type ProductRow, toProduct } from "./schemas.js";
 
 const byCode = rowByKey(products, products.productCode);
 
