@@ -15,6 +15,12 @@ export function servicePort(name: ServiceName): number {
   return services.find((s) => s.name === name)!.port;
 }
 
+/**
+ * Paths every service answers for probes and scrapes (the `route` label of its HTTP metrics): not users'
+ * traffic, so error ratios and latency leave them out, and request logs keep them at debug.
+ */
+export const operationalPaths = ["/health", "/ready", "/metrics"] as const;
+
 /** The two colours of a blue/green release; COLOUR in every program, `activeColor` in the stack config. */
 export const colours = ["blue", "green"] as const;
 export type Colour = (typeof colours)[number];

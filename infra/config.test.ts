@@ -28,6 +28,12 @@ describe("stack config", () => {
     ],
     [{ "services.agent.targetCpuPercent": "5" }, "services.agent.targetCpuPercent", /10/],
     [{ "aggregator.schedule": "every hour" }, "aggregator.schedule", /cron schedule/],
+    // With monitoring on, the aggregator alert derives its period from the schedule: names are not read.
+    [
+      { "monitoring.enabled": "true", "aggregator.schedule": "0 3 * * MON" },
+      "aggregator.schedule",
+      /day of week "MON" is not a number/,
+    ],
     [{ domain: "not a domain" }, "domain", /DNS name/],
     [{ "gateway.chartVersion": "latest" }, "gateway.chartVersion", /chart version/],
     [{ "database.name": "moon db" }, "database.name", /DNS label/],

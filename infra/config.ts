@@ -11,6 +11,7 @@ import {
   readApiKeys,
   type ServiceName,
 } from "../contract/index.js";
+import { CronScheduleError, cronMaxIntervalSeconds } from "./k8s/monitoring/cron.js";
 import { monitoringOnByDefault } from "./monitoring-default.js";
 import { project } from "./project.js";
 import { releaseSettings } from "./release-settings.js";
@@ -394,6 +395,15 @@ const schema = z
       ctx.addIssue({ code: "custom", path, message: "is a receiver: it needs monitoring.enabled" });
     if (!on && s.alertWebhookUrl !== undefined) receiverNeedsMonitoring(["alertWebhookUrl"]);
     if (!on && s.monitoring.alertEmail) receiverNeedsMonitoring(["monitoring", "alertEmail"]);
+    // The aggregator alert waits twice the schedule's longest interval: it must be one the rules can read.
+    if (on) {
+      try {
+        cronMaxIntervalSeconds(s.aggregator.schedule);
+      } catch (err) {
+        if (!(err instanceof CronScheduleError)) throw err;
+        ctx.addIssue({ code: "custom", path: ["aggregator", "schedule"], message: err.reason });
+      }
+    }
     if (s.alertSmtpPassword !== undefined && !s.monitoring.alertEmail?.username) {
       ctx.addIssue({
         code: "custom",

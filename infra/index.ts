@@ -88,6 +88,7 @@ export default async function program(): Promise<Record<string, pulumi.Input<unk
         namespaceName: cfg.namespace,
         services: appServices,
         aggregatorSchedule: cfg.aggregator.schedule,
+        maxP99Seconds: cfg.release.analysis.maxP99Seconds,
       },
       onCluster,
     );

@@ -1,6 +1,7 @@
 // Monitoring in the rendered program: the pinned stack where it is on, monitors for every Service of
 // both colours, the scrapers let through the deny-by-default policies, and receivers from config.
 import { beforeAll, describe, expect, it } from "vitest";
+import { alertRuleGroups } from "./k8s/monitoring/rules.js";
 import { type LabelSelector, named, ofKind, podTemplates, selects } from "./render/inspect.js";
 import { holdsSecret, type KubeObject, kubeObjects, toYaml } from "./render/objects.js";
 import { type Rendered, render } from "./render/render.js";
@@ -120,7 +121,12 @@ describe("the monitoring stack", () => {
     expect(monitoringRelease(existing)).toBeUndefined();
     expect(ofKind(objectsOf(existing), "Namespace").map((n) => n.metadata.name)).not.toContain("monitoring");
     const objects = monitoringObjects(objectsOf(existing));
-    expect(objects.map((o) => o.kind).sort()).toEqual(["ServiceMonitor", "ServiceMonitor", "ServiceMonitor"]);
+    expect(objects.map((o) => o.kind).sort()).toEqual([
+      "PrometheusRule",
+      "ServiceMonitor",
+      "ServiceMonitor",
+      "ServiceMonitor",
+    ]);
     // An existing kube-prometheus-stack selects by its release label: every object carries the configured ones.
     for (const o of objects)
       expect(o.metadata.labels, `${o.kind} ${o.metadata.name}`).toMatchObject({ release: "prometheus" });
@@ -186,6 +192,50 @@ describe("service monitors", () => {
     expect(named(objects, "Deployment", "sales-green").spec).toMatchObject({
       template: { metadata: { labels: { "app.kubernetes.io/version": "2.0.0" } } },
     });
+  });
+});
+
+describe("alert rules", () => {
+  const ruleOf = (r: Rendered) => named(objectsOf(r), "PrometheusRule", "moon-alerts");
+
+  it("are one PrometheusRule in the app's namespace, from the program's settings", async () => {
+    const rule = ruleOf(eks);
+    expect(rule.metadata.namespace).toBe("moon");
+    expect(rule.metadata.labels).toMatchObject({ "app.kubernetes.io/part-of": "moon-agent-tracker" });
+    expect((rule.spec as any).groups).toEqual(
+      alertRuleGroups({
+        namespace: "moon",
+        aggregatorSchedule: "*/5 * * * *",
+        runbookBaseUrl: "README.md",
+        maxP99Seconds: 1,
+      }),
+    );
+    const custom = await render({
+      stack: "doks",
+      set: {
+        namespace: "moon-prod",
+        "aggregator.schedule": "@hourly",
+        "release.analysis.maxP99Seconds": "0.5",
+        "monitoring.runbookBaseUrl": "https://git.example.com/moon/blob/main/README.md",
+        "monitoring.objectLabels.release": "prometheus",
+      },
+    });
+    const customRule = ruleOf(custom);
+    expect(customRule.metadata).toMatchObject({ namespace: "moon-prod", labels: { release: "prometheus" } });
+    expect((customRule.spec as any).groups).toEqual(
+      alertRuleGroups({
+        namespace: "moon-prod",
+        aggregatorSchedule: "@hourly",
+        runbookBaseUrl: "https://git.example.com/moon/blob/main/README.md",
+        maxP99Seconds: 0.5,
+      }),
+    );
+  });
+
+  it("are rendered on every stack where monitoring is on", async () => {
+    const on = await render({ stack: "local", set: { "monitoring.enabled": "true" } });
+    for (const r of [eks, doks, on]) expect(ofKind(objectsOf(r), "PrometheusRule")).toHaveLength(1);
+    expect(ofKind(objectsOf(local), "PrometheusRule")).toEqual([]);
   });
 });
 

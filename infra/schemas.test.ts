@@ -39,6 +39,7 @@ describe("rendered objects against the upstream schemas", () => {
         "gateway.networking.k8s.io/v1 Gateway",
         "gateway.networking.k8s.io/v1 GatewayClass",
         "gateway.networking.k8s.io/v1 HTTPRoute",
+        "monitoring.coreos.com/v1 PrometheusRule",
         "monitoring.coreos.com/v1 ServiceMonitor",
         "monitoring.coreos.com/v1alpha1 AlertmanagerConfig",
         "networking.k8s.io/v1 NetworkPolicy",
@@ -100,6 +101,21 @@ describe("a seeded error is caught, naming the object and the field", () => {
         }),
       ]),
     );
+  });
+
+  it("a wrong type and an unknown field in the alert rules (PrometheusRule)", async () => {
+    const rules = find("local monitoring", "PrometheusRule");
+    const [group] = (rules.spec as any).groups;
+    group.interval = 30;
+    group.rules[0].recrod = group.rules[0].record;
+    const name = "PrometheusRule moon/moon-alerts";
+    expect(await schemaProblems([rules])).toEqual([
+      { object: name, path: "/spec/groups/0/interval", message: "must be string" },
+    ]);
+    group.interval = "30s";
+    expect(await schemaProblems([rules])).toEqual([
+      { object: name, path: "/spec/groups/0/rules/0/recrod", message: "is not a known field" },
+    ]);
   });
 
   it("an object with no schema at all", async () => {

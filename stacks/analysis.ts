@@ -1,12 +1,12 @@
 // Judging a colour by what Prometheus saw: per service, the share of requests answered 5xx and the p99
 // latency within a time window, against the stack's thresholds (release.analysis.*).
 
-import type { Colour } from "../contract/index.js";
+import { type Colour, operationalPaths } from "../contract/index.js";
 import type { ReleaseAnalysisSettings } from "../infra/release-settings.js";
 import type { PrometheusApi } from "./prometheus-api.js";
 
 /** Probes and scrapes are not users' traffic; counting them would dilute the error ratio. */
-const notTraffic = "/health|/ready|/metrics";
+const notTraffic = operationalPaths.join("|");
 const freshnessTimeoutMs = 90_000;
 
 export interface Window {

@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { operationalPaths } from "../../contract/index.js";
 import { isUnavailable } from "../db/client.js";
 import { InvalidCursorError } from "../db/keyset.js";
 import { type Logger, requestLogger } from "../runtime/logger.js";
@@ -37,7 +38,7 @@ export interface CreateAppOptions extends ServiceIdentity {
   metrics?: HttpMetrics;
 }
 
-const quietPaths = new Set(["/health", "/ready", "/metrics"]);
+const quietPaths = new Set<string>(operationalPaths);
 const bodyMethods = new Set(["POST", "PUT", "PATCH"]);
 
 /** Every service's app: the runtime contract in docs/architecture.md, before any resource route is added. */

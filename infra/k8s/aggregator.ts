@@ -15,6 +15,9 @@ export interface AggregatorArgs {
   foundation: Foundation;
 }
 
+/** The CronJob's name: the aggregator alerts select its kube-state-metrics series by it. */
+export const aggregatorCronJob = "aggregator";
+
 /** The KPI batch (every 5 minutes by default): one CronJob, never two runs at once, following the active colour. */
 export class Aggregator extends pulumi.ComponentResource {
   readonly cronJob: k8s.batch.v1.CronJob;
@@ -26,7 +29,7 @@ export class Aggregator extends pulumi.ComponentResource {
     this.cronJob = new k8s.batch.v1.CronJob(
       "aggregator",
       {
-        metadata: { name: "aggregator", namespace: args.foundation.namespace, labels },
+        metadata: { name: aggregatorCronJob, namespace: args.foundation.namespace, labels },
         spec: {
           schedule: args.schedule,
           timeZone: "Etc/UTC",

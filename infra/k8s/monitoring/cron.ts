@@ -3,7 +3,11 @@
 // steps, the @ macros) with Kubernetes' day rule, and refuses anything else by name rather than guess.
 
 export class CronScheduleError extends Error {
-  constructor(schedule: string, reason: string) {
+  constructor(
+    schedule: string,
+    /** What is wrong, without the schedule: for a config error that names the key instead. */
+    readonly reason: string,
+  ) {
     super(`cannot read cron schedule "${schedule}": ${reason}`);
     this.name = "CronScheduleError";
   }

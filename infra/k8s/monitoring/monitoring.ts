@@ -4,6 +4,7 @@ import type { AppService } from "../apps.js";
 import { MonitoringInstall, prometheusPodLabels } from "./install.js";
 import { serviceMonitors } from "./monitors.js";
 import { alertReceivers } from "./receivers.js";
+import { alertRules } from "./rules.js";
 
 export interface MonitoringArgs {
   settings: MonitoringSettings;
@@ -13,6 +14,8 @@ export interface MonitoringArgs {
   namespaceName: string;
   services: readonly AppService[];
   aggregatorSchedule: string;
+  /** The release analysis's p99 threshold: the latency alert uses the same figure. */
+  maxP99Seconds: number;
 }
 
 /** Who scrapes the services, for the NetworkPolicies: Prometheus pods in the monitoring namespace. */
@@ -47,6 +50,20 @@ export class Monitoring extends pulumi.ComponentResource {
     const labels = settings.objectLabels;
 
     serviceMonitors({ namespace: args.namespace, services: args.services, labels }, objects);
+
+    alertRules(
+      {
+        namespace: args.namespace,
+        labels,
+        rules: {
+          namespace: args.namespaceName,
+          aggregatorSchedule: args.aggregatorSchedule,
+          runbookBaseUrl: settings.runbookBaseUrl,
+          maxP99Seconds: args.maxP99Seconds,
+        },
+      },
+      objects,
+    );
 
     alertReceivers(
       {
