@@ -2,7 +2,7 @@
 // PrometheusRule with, checked and unit-tested by the real promtool: for every alert, series that
 // must fire it (with its labels and annotations) and series that must not.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -710,5 +710,37 @@ describe("each alert", () => {
     expect(threshold("@hourly")).toEqual([7200, 7200]);
     expect(threshold("0 6 * * 1-5")).toEqual([6 * 86_400, 6 * 86_400]);
     expect(() => threshold("0 6 * * MON-FRI")).toThrow(/day of week "MON-FRI"/);
+  });
+});
+
+describe("the README's runbooks", () => {
+  const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+  const lines: string[] = [];
+  let inCode = false;
+  for (const line of readme.split("\n")) {
+    if (line.startsWith("```")) inCode = !inCode;
+    else if (!inCode) lines.push(line);
+  }
+  // GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens.
+  const slug = (heading: string) =>
+    heading
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+      .replace(/\s/g, "-");
+  const anchors = lines.flatMap((l) => /^#{1,6} (.+)$/.exec(l)?.[1] ?? []).map(slug);
+  const tableRow = (alert: string) => lines.find((l) => l.startsWith(`| [\`${alert}\`](#`));
+
+  it.each(alerts.map((a) => [a.alert, a] as const))("%s: one section its runbook_url lands on, and its row", (_, a) => {
+    const anchor = a.annotations.runbook_url.split("#")[1];
+    expect(anchors.filter((x) => x === anchor)).toHaveLength(1);
+    expect(lines).toContain(`#### ${a.alert}`);
+    const cells = tableRow(a.alert)
+      ?.split("|")
+      .slice(1, -1)
+      .map((c) => c.trim());
+    expect(cells?.[0]).toBe(`[\`${a.alert}\`](#${anchor})`);
+    expect(cells?.[1]).toBe(a.labels.severity);
+    expect(cells?.[2]?.replace(" ", "")).toBe(a.for);
   });
 });
