@@ -38,7 +38,7 @@ export const updateAgentBody = agentInput
 
 export const agentSchema = createSelectSchema(agents, apiFormats(agents)).omit({ id: true }).openapi("Agent");
 
-/** The one place a row becomes an API agent: a column added to `agentSchema` and not here fails typecheck. */
+/** The row as the API shows it; typed by the schema, so a column the schema gains fails here until mapped. */
 export const toAgent = (row: AgentRow): z.infer<typeof agentSchema> => ({
   agentCode: row.agentCode,
   firstName: row.firstName,

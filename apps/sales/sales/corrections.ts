@@ -8,8 +8,7 @@ import { type Tx, writeTransaction } from "../db.js";
 import { lockRevisionShared, type TargetBook } from "../targets/book.js";
 import { recordEvents, saleDeltas } from "../targets/progress.js";
 import { lockAgents, seller } from "./eligibility.js";
-import type { SaleRow } from "./record.js";
-import type { SaleChanges } from "./schemas.js";
+import type { SaleChanges, SaleRow } from "./schemas.js";
 
 async function lockSale(tx: Tx, id: number): Promise<SaleRow> {
   const [row] = await tx.select().from(sales).where(eq(sales.id, id)).for("update");

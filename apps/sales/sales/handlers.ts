@@ -9,23 +9,10 @@ import { requestTrace } from "../../http/trace.js";
 import type { SalesMetrics } from "../metrics.js";
 import type { TargetBook } from "../targets/book.js";
 import { correctSale, deleteSale } from "./corrections.js";
-import { type Outcome, recordSales, type SaleRow } from "./record.js";
+import { type Outcome, recordSales } from "./record.js";
 import { getSale, listSales, recordBatch, recordSale, removeSale, salesSummary, updateSale } from "./routes.js";
-import { type NewSale, newSaleBody } from "./schemas.js";
+import { type NewSale, newSaleBody, type SaleRow, toSale } from "./schemas.js";
 import { SaleWriter } from "./writer.js";
-
-export const toSale = (row: SaleRow) => ({
-  id: row.id,
-  saleRef: row.saleRef,
-  agentCode: row.agentCode,
-  productCode: row.productCode,
-  amount: row.amount,
-  saleDate: row.saleDate,
-  branch: row.branch,
-  team: row.team,
-  createdAt: row.createdAt.toISOString(),
-  updatedAt: row.updatedAt.toISOString(),
-});
 
 /** Invalid batch items beyond this many are answered with their summary line alone. */
 const maxDetailedItems = 50;

@@ -9,9 +9,8 @@ import { type Tx, writeTransaction } from "../db.js";
 import { lockRevisionShared, type TargetBook } from "../targets/book.js";
 import { recordEvents, saleDeltas } from "../targets/progress.js";
 import { type AgentFacts, lockAgents, type Refusal, seller } from "./eligibility.js";
-import type { NewSale } from "./schemas.js";
+import type { NewSale, SaleRow } from "./schemas.js";
 
-export type SaleRow = typeof sales.$inferSelect;
 type NewSaleRow = Omit<SaleRow, "id">;
 
 export type Outcome = { status: 201 | 200; sale: SaleRow } | { status: 409; error: string } | Refusal;

@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { code, idParam, isoDate, name, timestamp } from "../../http/fields.js";
+import { sales } from "../../db/schema/index.js";
+import { code, idParam, isoDate, name } from "../../http/fields.js";
 import { pageQuery, pageSchema } from "../../http/pagination.js";
+import { apiFormats, createInsertSchema, createSelectSchema, lengthOf } from "../../http/table-schemas.js";
 import { moneyOutput, saleAmountInput } from "../../money/amount.js";
 
 export const maxBatch = 1000;
@@ -10,24 +12,23 @@ const saleRef = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/, "must be 1-64 letters, digits, '.', '_', ':', '/' or '-'")
   .openapi({ example: "CORE-2024-000123" });
 
-const saleFields = {
+/** What a client may send: the table's columns under the shared field rules (the team follows the agent). */
+const saleInput = createInsertSchema(sales, {
+  saleRef,
   agentCode: code("AGT004"),
   productCode: code("LIFE-PLAT"),
   amount: saleAmountInput,
   saleDate: isoDate,
   /** Where the sale was made; the agent's branch when left out. */
-  branch: name(64, "Colombo"),
-};
+  branch: name(lengthOf(sales.branch), "Colombo"),
+}).omit({ id: true, team: true, createdAt: true, updatedAt: true });
 
-export const newSaleBody = z
-  .object({ saleRef, ...saleFields, branch: saleFields.branch.optional() })
-  .strict()
-  .openapi("NewSale");
+export const newSaleBody = saleInput.extend({ branch: saleInput.shape.branch.optional() }).strict().openapi("NewSale");
 
 export type NewSale = z.infer<typeof newSaleBody>;
 
-export const saleChangesBody = z
-  .object(saleFields)
+export const saleChangesBody = saleInput
+  .omit({ saleRef: true })
   .partial()
   .strict()
   .refine((v) => Object.keys(v).length > 0, "must change at least one field")
@@ -47,20 +48,26 @@ export const batchBody = z
   .strict()
   .openapi("SaleBatch");
 
-export const saleSchema = z
-  .object({
-    id: z.number().int(),
-    saleRef: z.string(),
-    agentCode: z.string(),
-    productCode: z.string(),
-    amount: moneyOutput,
-    saleDate: z.string().openapi({ example: "2024-03-01" }),
-    branch: z.string(),
-    team: z.string(),
-    createdAt: timestamp,
-    updatedAt: timestamp,
-  })
-  .openapi("Sale");
+export const saleSchema = createSelectSchema(sales, {
+  ...apiFormats(sales),
+  saleDate: () => z.string().openapi({ example: "2024-03-01" }),
+}).openapi("Sale");
+
+export type SaleRow = typeof sales.$inferSelect;
+
+/** The row as the API shows it; typed by the schema, so a column the schema gains fails here until mapped. */
+export const toSale = (row: SaleRow): z.infer<typeof saleSchema> => ({
+  id: row.id,
+  saleRef: row.saleRef,
+  agentCode: row.agentCode,
+  productCode: row.productCode,
+  amount: row.amount,
+  saleDate: row.saleDate,
+  branch: row.branch,
+  team: row.team,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
 
 export const batchResultSchema = z
   .object({

@@ -16,18 +16,8 @@ import {
   targetProgressRoute,
   updateTargetRoute,
 } from "./routes.js";
-import { createTarget, deleteTarget, type TargetRow, updateTarget } from "./store.js";
-
-export const toTarget = (row: TargetRow) => ({
-  id: row.id,
-  scope: row.scope,
-  key: row.key,
-  period: row.period,
-  amount: row.amount,
-  milestones: parseMilestones(row.milestones),
-  createdAt: row.createdAt.toISOString(),
-  updatedAt: row.updatedAt.toISOString(),
-});
+import { type TargetRow, toTarget } from "./schemas.js";
+import { createTarget, deleteTarget, updateTarget } from "./store.js";
 
 async function findTarget(db: Database, id: number): Promise<TargetRow> {
   const [row] = await db.select().from(targets).where(eq(targets.id, id));

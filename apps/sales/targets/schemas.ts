@@ -1,8 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import { targetPeriods, targetScopes } from "../../db/schema/index.js";
-import { idParam, isoDate, isVisibleText, timestamp, visibleTextMessage } from "../../http/fields.js";
+import { targetPeriods, targetScopes, targets } from "../../db/schema/index.js";
+import { idParam, isoDate, isVisibleText, visibleTextMessage } from "../../http/fields.js";
 import { pageQuery, pageSchema } from "../../http/pagination.js";
+import { apiFormats, createInsertSchema, createSelectSchema, lengthOf } from "../../http/table-schemas.js";
 import { moneyOutput, positiveMoneyInput } from "../../money/amount.js";
+import { parseMilestones } from "./book.js";
 
 const milestones = z
   .array(z.number().int().min(1).max(1000))
@@ -12,27 +14,28 @@ const milestones = z
   .transform((ms) => [...ms].sort((a, b) => a - b))
   .openapi({ description: "Percentages of the amount that raise an alert", example: [50, 100] });
 
-export const newTargetBody = z
-  .object({
-    scope: z.enum(targetScopes),
-    key: z
-      .string()
-      .trim()
-      .min(1, "must not be empty")
-      .refine(isVisibleText, visibleTextMessage)
-      .max(64)
-      .openapi({ description: "Agent code, team, branch or product code", example: "Alpha" }),
-    period: z.enum(targetPeriods),
-    amount: positiveMoneyInput,
-    milestones: milestones.default([100]),
-  })
+/** What a client may set: the table's columns under the API's rules. */
+const targetInput = createInsertSchema(targets, {
+  key: z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .refine(isVisibleText, visibleTextMessage)
+    .max(lengthOf(targets.key))
+    .openapi({ description: "Agent code, team, branch or product code", example: "Alpha" }),
+  amount: positiveMoneyInput,
+  milestones,
+}).omit({ id: true, createdAt: true, updatedAt: true });
+
+export const newTargetBody = targetInput
+  .extend({ milestones: milestones.default([100]) })
   .strict()
   .openapi("NewTarget");
 
 export type NewTarget = z.infer<typeof newTargetBody>;
 
-export const targetChangesBody = z
-  .object({ amount: positiveMoneyInput, milestones })
+export const targetChangesBody = targetInput
+  .pick({ amount: true, milestones: true })
   .partial()
   .strict()
   .refine((v) => Object.keys(v).length > 0, "must change at least one field (scope, key and period are fixed)")
@@ -40,18 +43,24 @@ export const targetChangesBody = z
 
 export type TargetChanges = z.infer<typeof targetChangesBody>;
 
-export const targetSchema = z
-  .object({
-    id: z.number().int(),
-    scope: z.enum(targetScopes),
-    key: z.string(),
-    period: z.enum(targetPeriods),
-    amount: moneyOutput,
-    milestones: z.array(z.number().int()),
-    createdAt: timestamp,
-    updatedAt: timestamp,
-  })
-  .openapi("Target");
+export const targetSchema = createSelectSchema(targets, {
+  ...apiFormats(targets),
+  milestones: () => z.array(z.number().int()),
+}).openapi("Target");
+
+export type TargetRow = typeof targets.$inferSelect;
+
+/** The row as the API shows it; typed by the schema, so a column the schema gains fails here until mapped. */
+export const toTarget = (row: TargetRow): z.infer<typeof targetSchema> => ({
+  id: row.id,
+  scope: row.scope,
+  key: row.key,
+  period: row.period,
+  amount: row.amount,
+  milestones: parseMilestones(row.milestones),
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
 
 export const targetIdParam = z.object({ id: idParam() });
 

@@ -7,9 +7,7 @@ import { agents, products, targetProgress, targets } from "../../db/schema/index
 import { conflict, notFound, unprocessable } from "../../http/errors.js";
 import { type Tx, writeTransaction } from "../db.js";
 import { periodStartSql } from "./periods.js";
-import type { NewTarget, TargetChanges } from "./schemas.js";
-
-export type TargetRow = typeof targets.$inferSelect;
+import type { NewTarget, TargetChanges, TargetRow } from "./schemas.js";
 
 const bumpRevision = (tx: Tx) => tx.execute(sql`UPDATE targets_revision SET revision = revision + 1 WHERE id = 1`);
 
