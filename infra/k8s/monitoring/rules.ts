@@ -32,6 +32,24 @@ export const thresholds = {
   deliveryFailureRatio: 0.1,
 } as const;
 
+/**
+ * The kube-state-metrics series the rules read, all STABLE in kube-state-metrics v2.20.0 (the version
+ * kube-prometheus-stack 88.5.3 ships, chart kube-state-metrics 8.4.0), documented in its
+ * docs/metrics/workload/{pod,horizontalpodautoscaler,cronjob,job}-metrics.md.
+ */
+export const kubeStateMetricsSeries = [
+  "kube_pod_status_ready",
+  "kube_pod_status_phase",
+  "kube_pod_owner",
+  "kube_horizontalpodautoscaler_status_current_replicas",
+  "kube_horizontalpodautoscaler_spec_max_replicas",
+  "kube_cronjob_created",
+  "kube_cronjob_status_last_successful_time",
+  "kube_job_owner",
+  "kube_job_status_start_time",
+  "kube_job_failed",
+];
+
 export type Severity = "critical" | "warning" | "info";
 
 export interface AlertRule {
