@@ -1,5 +1,7 @@
 // Zod schemas derived from the Drizzle tables (drizzle-zod), so a column is written once: its name,
 // nullability, enum values and VARCHAR length come from the table, the API's formats and rules from here.
+// Each resource's row mapper (`toAgent`, …) returns its response schema's type, so a column the table
+// gains fails the typecheck there until the mapper shows it or the schema omits it.
 import { z } from "@hono/zod-openapi";
 import { type Column, getTableColumns, type Table } from "drizzle-orm";
 import { createSchemaFactory } from "drizzle-zod";

@@ -38,7 +38,6 @@ export const updateAgentBody = agentInput
 
 export const agentSchema = createSelectSchema(agents, apiFormats(agents)).omit({ id: true }).openapi("Agent");
 
-/** The row as the API shows it; typed by the schema, so a column the schema gains fails here until mapped. */
 export const toAgent = (row: AgentRow): z.infer<typeof agentSchema> => ({
   agentCode: row.agentCode,
   firstName: row.firstName,

@@ -13,7 +13,6 @@ const authorisationRow = createSelectSchema(agentProducts, apiFormats(agentProdu
 
 export const authorisationSchema = authorisationRow.openapi("Authorisation");
 
-/** The row as the API shows it; typed by the schema, so a column the schema gains fails here until mapped. */
 export const toAuthorisation = (row: typeof agentProducts.$inferSelect): z.infer<typeof authorisationSchema> => ({
   agentCode: row.agentCode,
   productCode: row.productCode,

@@ -37,7 +37,6 @@ export const updateProductBody = productInput
 
 export const productSchema = createSelectSchema(products, apiFormats(products)).omit({ id: true }).openapi("Product");
 
-/** The row as the API shows it; typed by the schema, so a column the schema gains fails here until mapped. */
 export const toProduct = (row: ProductRow): z.infer<typeof productSchema> => ({
   productCode: row.productCode,
   type: row.type,

@@ -7,6 +7,7 @@ import type { ServiceApp } from "../../http/app.js";
 import { conflict, notFound } from "../../http/errors.js";
 import { requestTrace } from "../../http/trace.js";
 import { traceValues } from "../../runtime/trace.js";
+import type { NotificationRow } from "../delivery/channels.js";
 import {
   createNotification,
   deleteNotification,
@@ -14,25 +15,7 @@ import {
   listNotifications,
   updateNotification,
 } from "./routes.js";
-import type { NewNotification } from "./schemas.js";
-
-type NotificationRow = typeof notifications.$inferSelect;
-
-export const toNotification = (row: NotificationRow) => ({
-  id: row.id,
-  recipient: row.recipient,
-  type: row.type,
-  channel: row.channel,
-  message: row.message,
-  status: row.status,
-  dedupeKey: row.dedupeKey,
-  attempts: row.attempts,
-  lastError: row.lastError,
-  nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
-  sentAt: row.sentAt?.toISOString() ?? null,
-  createdAt: row.createdAt.toISOString(),
-  updatedAt: row.updatedAt.toISOString(),
-});
+import { type NewNotification, toNotification } from "./schemas.js";
 
 async function findNotification(db: Database, where: SQL | undefined, what: string): Promise<NotificationRow> {
   const [row] = await db.select().from(notifications).where(where);

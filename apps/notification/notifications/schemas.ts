@@ -1,31 +1,32 @@
 import { z } from "@hono/zod-openapi";
-import { notificationChannels, notificationStatuses, notificationTypes } from "../../db/schema/index.js";
-import { dateRange, idParam, isCalendarDate, isVisibleText, timestamp, visibleTextMessage } from "../../http/fields.js";
+import { notificationStatuses, notifications, notificationTypes } from "../../db/schema/index.js";
+import { dateRange, idParam, isCalendarDate, isVisibleText, visibleTextMessage } from "../../http/fields.js";
 import { pageQuery, pageSchema } from "../../http/pagination.js";
+import { apiFormats, createInsertSchema, createSelectSchema, lengthOf } from "../../http/table-schemas.js";
 
-export const newNotificationBody = z
-  .object({
-    recipient: z
-      .string()
-      .trim()
-      .min(1, "must not be empty")
-      .refine(isVisibleText, visibleTextMessage)
-      .max(128)
-      .openapi({ description: "An agent code, or team:<name>, branch:<name>, product:<code>", example: "AGT005" }),
-    type: z.enum(notificationTypes),
-    channel: z.enum(notificationChannels).default("log"),
-    message: z
-      .string()
-      .trim()
-      .min(1, "must not be empty")
-      .max(2000)
-      .openapi({ example: "Nimal has reached 150k sales milestone!" }),
-    dedupeKey: z.string().min(1).max(191).optional().openapi({
-      description:
-        "Sending the same key again with the same API key and details returns the stored notification; other details are 409. Keys are per API key and case-sensitive",
-      example: "target:3:2024-03-01:100",
-    }),
-  })
+/** What a client may send: the table's columns under the API's rules. */
+export const newNotificationBody = createInsertSchema(notifications, {
+  recipient: z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .refine(isVisibleText, visibleTextMessage)
+    .max(lengthOf(notifications.recipient))
+    .openapi({ description: "An agent code, or team:<name>, branch:<name>, product:<code>", example: "AGT005" }),
+  channel: (column) => column.default("log"),
+  message: z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(2000)
+    .openapi({ example: "Nimal has reached 150k sales milestone!" }),
+  dedupeKey: z.string().min(1).max(lengthOf(notifications.dedupeKey)).optional().openapi({
+    description:
+      "Sending the same key again with the same API key and details returns the stored notification; other details are 409. Keys are per API key and case-sensitive",
+    example: "target:3:2024-03-01:100",
+  }),
+})
+  .pick({ recipient: true, type: true, channel: true, message: true, dedupeKey: true })
   .strict()
   .openapi("NewNotification");
 
@@ -40,23 +41,26 @@ export const notificationChangesBody = z
   .strict()
   .openapi("NotificationChanges");
 
-export const notificationSchema = z
-  .object({
-    id: z.number().int(),
-    recipient: z.string(),
-    type: z.enum(notificationTypes),
-    channel: z.enum(notificationChannels),
-    message: z.string(),
-    status: z.enum(notificationStatuses),
-    dedupeKey: z.string().nullable(),
-    attempts: z.number().int(),
-    lastError: z.string().nullable(),
-    nextAttemptAt: timestamp.nullable(),
-    sentAt: timestamp.nullable(),
-    createdAt: timestamp,
-    updatedAt: timestamp,
-  })
+export const notificationSchema = createSelectSchema(notifications, apiFormats(notifications))
+  // Who sent it, which worker holds it and the request it came from stay inside.
+  .omit({ dedupeOwner: true, leaseToken: true, requestId: true, traceparent: true })
   .openapi("Notification");
+
+export const toNotification = (row: typeof notifications.$inferSelect): z.infer<typeof notificationSchema> => ({
+  id: row.id,
+  recipient: row.recipient,
+  type: row.type,
+  channel: row.channel,
+  message: row.message,
+  status: row.status,
+  dedupeKey: row.dedupeKey,
+  attempts: row.attempts,
+  lastError: row.lastError,
+  nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
+  sentAt: row.sentAt?.toISOString() ?? null,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
 
 export const notificationIdParam = z.object({ id: idParam() });
 

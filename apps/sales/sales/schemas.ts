@@ -55,7 +55,6 @@ export const saleSchema = createSelectSchema(sales, {
 
 export type SaleRow = typeof sales.$inferSelect;
 
-/** The row as the API shows it; typed by the schema, so a column the schema gains fails here until mapped. */
 export const toSale = (row: SaleRow): z.infer<typeof saleSchema> => ({
   id: row.id,
   saleRef: row.saleRef,

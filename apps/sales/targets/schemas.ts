@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { targetPeriods, targetScopes, targets } from "../../db/schema/index.js";
-import { idParam, isoDate, isVisibleText, visibleTextMessage } from "../../http/fields.js";
+import { idParam, isoDate, name } from "../../http/fields.js";
 import { pageQuery, pageSchema } from "../../http/pagination.js";
 import { apiFormats, createInsertSchema, createSelectSchema, lengthOf } from "../../http/table-schemas.js";
 import { moneyOutput, positiveMoneyInput } from "../../money/amount.js";
@@ -16,13 +16,7 @@ const milestones = z
 
 /** What a client may set: the table's columns under the API's rules. */
 const targetInput = createInsertSchema(targets, {
-  key: z
-    .string()
-    .trim()
-    .min(1, "must not be empty")
-    .refine(isVisibleText, visibleTextMessage)
-    .max(lengthOf(targets.key))
-    .openapi({ description: "Agent code, team, branch or product code", example: "Alpha" }),
+  key: name(lengthOf(targets.key), "Alpha").openapi({ description: "Agent code, team, branch or product code" }),
   amount: positiveMoneyInput,
   milestones,
 }).omit({ id: true, createdAt: true, updatedAt: true });
@@ -50,7 +44,6 @@ export const targetSchema = createSelectSchema(targets, {
 
 export type TargetRow = typeof targets.$inferSelect;
 
-/** The row as the API shows it; typed by the schema, so a column the schema gains fails here until mapped. */
 export const toTarget = (row: TargetRow): z.infer<typeof targetSchema> => ({
   id: row.id,
   scope: row.scope,
