@@ -80,6 +80,9 @@ export default async function program(): Promise<Record<string, pulumi.Input<unk
   );
 
   if (cfg.monitoring.enabled) {
+    const warehouse = platform.warehouse.reader;
+    // Every platform provides one when monitoring is on.
+    if (!warehouse) throw new Error(`the ${cfg.target} platform gave Grafana no way into the warehouse`);
     new Monitoring(
       "monitoring",
       {
@@ -89,6 +92,8 @@ export default async function program(): Promise<Record<string, pulumi.Input<unk
         services: appServices,
         aggregatorSchedule: cfg.aggregator.schedule,
         maxP99Seconds: cfg.release.analysis.maxP99Seconds,
+        activeColour: cfg.activeColor,
+        warehouse,
       },
       onCluster,
     );

@@ -25,7 +25,8 @@ describe("doks inventory", () => {
       "digitalocean:index/containerRegistryDockerCredentials:ContainerRegistryDockerCredentials": 1,
       "digitalocean:index/databaseCluster:DatabaseCluster": 1,
       "digitalocean:index/databaseDb:DatabaseDb": 2,
-      "digitalocean:index/databaseUser:DatabaseUser": 1,
+      // The app's user, and Grafana's read-only one (monitoring is on by default).
+      "digitalocean:index/databaseUser:DatabaseUser": 2,
       "digitalocean:index/databaseFirewall:DatabaseFirewall": 1,
       "random:index/randomString:RandomString": 1,
       // Grafana's admin (monitoring is on by default).
@@ -122,7 +123,8 @@ describe("doks registry", () => {
     expect(JSON.parse((pull.stringData as Record<string, string>)[".dockerconfigjson"]!)).toEqual({
       auths: { "registry.digitalocean.com": { auth: "fake-moon-doks-xxxxxx" } },
     });
-    const pods = podTemplates(objects);
+    // The app's pods; set-up Jobs run public database client images.
+    const pods = podTemplates(objects).filter((p) => p.owner.metadata.namespace === "moon");
     expect(pods.length).toBeGreaterThan(0);
     for (const pod of pods)
       expect(pod.spec.imagePullSecrets, pod.owner.metadata.name).toEqual([{ name: "registry-pull" }]);
@@ -151,10 +153,10 @@ describe("doks MySQL", () => {
         .map((d) => d.name)
         .sort(),
     ).toEqual(["moon", "warehouse"]);
-    expect(onlyOne(doks, "digitalocean:index/databaseUser:DatabaseUser")).toEqual({
-      clusterId: "moon-doks-id",
-      name: "moon",
-    });
+    expect(inputsOf(doks, "digitalocean:index/databaseUser:DatabaseUser")).toEqual([
+      { clusterId: "moon-doks-id", name: "moon" },
+      { clusterId: "moon-doks-id", name: "warehouse_reader" },
+    ]);
   });
 
   it("trusts only the Kubernetes cluster", () => {

@@ -4,8 +4,10 @@ import { doksCluster } from "./doks/cluster.js";
 import { doksDatabase, doksWarehouse } from "./doks/database.js";
 import { doksRegistry } from "./doks/registry.js";
 import { warehouseGrants } from "./doks/warehouse-grants.js";
+import { doksWarehouseReader } from "./doks/warehouse-reader.js";
 import { installMetricsServer } from "./metrics-server.js";
 import type { Platform } from "./platform.js";
+import { setupNamespace } from "./setup-namespace.js";
 
 /**
  * DigitalOcean: a VPC, DOKS with an autoscaling node pool, DOCR with a pull secret, managed MySQL
@@ -29,18 +31,38 @@ export class DoksPlatform extends pulumi.ComponentResource {
     const placement = { name: prefix, settings, vpc, cluster, opts: parent };
     const database = doksDatabase(placement, cfg.database);
     const warehouse = doksWarehouse(placement, database.mysql, { name: cfg.warehouse.name, user: cfg.database.user });
-    const grants = warehouse.pg
-      ? [
-          warehouseGrants(
+    const onCluster = { parent: this, provider, dependsOn: [cluster] };
+    // One-shot set-up Jobs (warehouse grants) run here, before the app's namespace exists.
+    const needsSetup = Boolean(warehouse.pg) || cfg.monitoring.enabled;
+    const setup = needsSetup ? setupNamespace(`${cfg.namespace}-setup`, onCluster) : undefined;
+    const inSetup = { ...onCluster, dependsOn: [cluster, ...(setup ? [setup] : [])] };
+    const grants =
+      warehouse.pg && setup
+        ? [
+            warehouseGrants(
+              {
+                namespace: setup.metadata.name,
+                ...warehouse.pg,
+                postgresVersion: settings.warehouse.postgresVersion,
+              },
+              inSetup,
+            ),
+          ]
+        : [];
+    // Grafana's read-only user, only where a Grafana will read the warehouse.
+    const reader =
+      cfg.monitoring.enabled && setup
+        ? doksWarehouseReader(
             {
-              namespace: `${cfg.namespace}-setup`,
-              ...warehouse.pg,
+              name: `${prefix}-warehouse`,
+              store: warehouse.store,
+              namespace: setup.metadata.name,
               postgresVersion: settings.warehouse.postgresVersion,
             },
-            { parent: this, provider, dependsOn: [cluster] },
-          ),
-        ]
-      : [];
+            parent,
+            { ...inSetup, dependsOn: [...inSetup.dependsOn, ...grants] },
+          )
+        : undefined;
 
     const outputs = {
       kubeconfig,
@@ -55,7 +77,7 @@ export class DoksPlatform extends pulumi.ComponentResource {
       registry: registry.endpoint,
       registryAuth: registry.dockerConfigJson,
       database: database.facts,
-      warehouse: warehouse.facts,
+      warehouse: { ...warehouse.facts, reader: reader?.reader },
       gateway: {
         serviceType: "LoadBalancer",
         // A plain TCP balancer: the gateway terminates TLS itself. One size unit is the smallest (and cheapest).
@@ -67,7 +89,7 @@ export class DoksPlatform extends pulumi.ComponentResource {
         // VPC-native DOKS clusters from 1.33 ship and manage the Gateway API CRDs themselves.
         installGatewayApiCrds: settings.gatewayApiCrds === "install",
       },
-      dependsOn: [cluster, ...metricsServer, ...grants],
+      dependsOn: [cluster, ...metricsServer, ...grants, ...(reader ? [reader.job] : [])],
       outputs,
     };
     this.registerOutputs(outputs);

@@ -28,7 +28,10 @@ describe("eks inventory", () => {
       "awsx:ec2:Vpc": 1,
       "eks:index:Cluster": 1,
       "eks:index:ManagedNodeGroup": 1,
-      "aws:iam/role:Role": 2,
+      // Nodes, CloudWatch agent, and Grafana's reader of the warehouse (monitoring is on by default).
+      "aws:iam/role:Role": 3,
+      "aws:iam/rolePolicy:RolePolicy": 1,
+      "aws:eks/podIdentityAssociation:PodIdentityAssociation": 1,
       "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 4,
       "aws:eks/addon:Addon": 5,
       "aws:cloudwatch/logGroup:LogGroup": 5,

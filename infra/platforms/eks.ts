@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type EksSettings, eksDefaults, type StackConfig } from "../config.js";
+import { grafanaServiceAccount } from "../k8s/monitoring/install.js";
 import { type EksIdentity, eksCluster } from "./eks/cluster.js";
 import { eksDatabase } from "./eks/database.js";
 import { callerPrincipalArn, clusterVersion, liveClusterVersion } from "./eks/lookups.js";
@@ -7,7 +8,9 @@ import { eksNetwork } from "./eks/network.js";
 import { eksLogGroups, eksObservability } from "./eks/observability.js";
 import { eksRegistry } from "./eks/registry.js";
 import { eksWarehouse } from "./eks/warehouse.js";
+import { eksWarehouseReader } from "./eks/warehouse-reader.js";
 import type { Platform } from "./platform.js";
+import { setupNamespace } from "./setup-namespace.js";
 
 const clusterNameOf = (settings: EksSettings) => settings.clusterName ?? `moon-${pulumi.getStack()}`;
 
@@ -48,19 +51,45 @@ export class EksPlatform extends pulumi.ComponentResource {
     const database = eksDatabase(clusterName, { ...settings.database, ...cfg.database }, network, parent);
     const warehouse = eksWarehouse(clusterName, { ...settings.warehouse, ...cfg.warehouse }, network, parent);
 
+    // Grafana's read-only way into Redshift, only where a Grafana will read the warehouse.
+    const ready = [nodeGroup, ...clusterAddons];
+    const reader = cfg.monitoring.enabled
+      ? (() => {
+          const setup = setupNamespace(`${cfg.namespace}-setup`, { parent: this, provider, dependsOn: ready });
+          return eksWarehouseReader(
+            {
+              clusterName,
+              eksClusterName: cluster.eksCluster.name,
+              workgroup: warehouse.workgroup,
+              database: cfg.warehouse.name,
+              admin: warehouse.admin,
+              grafana: cfg.monitoring.install
+                ? { namespace: cfg.monitoring.namespace, serviceAccount: grafanaServiceAccount }
+                : undefined,
+              namespace: setup.metadata.name,
+            },
+            // The Pod Identity agent add-on is the first of the observability add-ons.
+            { parent: this, dependsOn: addons.slice(0, 1) },
+            { parent: this, provider, dependsOn: [...ready, setup] },
+          );
+        })()
+      : undefined;
+
     const outputs = {
       kubeconfig,
       clusterName,
       registry: registry.repositoryUrl,
       databaseHost: database.instance.address,
       warehouseHost: warehouse.host,
+      // For a Grafana the program does not install: associate its service account with this role.
+      ...(reader ? { grafanaWarehouseRoleArn: reader.role.arn } : {}),
     };
     this.platform = {
       target: "eks",
       provider,
       registry: registry.repositoryUrl,
       database: database.facts,
-      warehouse: warehouse.facts,
+      warehouse: { ...warehouse.facts, reader: reader?.reader },
       gateway: {
         serviceType: "LoadBalancer",
         // EKS's cloud controller makes an internet-facing NLB in the subnets tagged kubernetes.io/role/elb.
@@ -68,7 +97,7 @@ export class EksPlatform extends pulumi.ComponentResource {
         installGatewayApiCrds: true,
       },
       // Pods need nodes to land on, DNS and metrics (HPAs), and log shipping before the first one starts.
-      dependsOn: [nodeGroup, ...clusterAddons, ...addons],
+      dependsOn: [nodeGroup, ...clusterAddons, ...addons, ...(reader?.dependsOn ?? [])],
       outputs,
     };
     this.registerOutputs(outputs);

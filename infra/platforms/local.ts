@@ -2,8 +2,17 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { LocalSettings, StackConfig } from "../config.js";
+import { grafanaPodLabels } from "../k8s/monitoring/install.js";
 import { installMetricsServer } from "./metrics-server.js";
-import type { Platform } from "./platform.js";
+import type { Platform, SqlWarehouseReader } from "./platform.js";
+import {
+  clients,
+  mysqlReaderScript,
+  readerLabels,
+  readerScript,
+  readerUser,
+  warehouseReaderGrants,
+} from "./warehouse-reader.js";
 
 const mysqlPort = 3306;
 const mysqlLabels = { "app.kubernetes.io/name": "mysql", "app.kubernetes.io/part-of": "moon-agent-tracker" };
@@ -165,7 +174,51 @@ export class LocalPlatform extends pulumi.ComponentResource {
       k8sOpts,
     );
 
-    // Only the application namespace may reach the server.
+    // Grafana's read-only user (only when monitoring is on): created by a one-shot Job as root, beside
+    // the server. The init script above runs only on a first start; the Job also reaches existing data.
+    const host = pulumi.interpolate`${service.metadata.name}.${ns}.svc.cluster.local`;
+    const grafana = cfg.monitoring.enabled
+      ? { namespace: cfg.monitoring.namespace, podLabels: grafanaPodLabels }
+      : undefined;
+    let reader: { facts: SqlWarehouseReader; job: k8s.batch.v1.Job } | undefined;
+    if (grafana) {
+      const readerPassword = pulumi.secret(
+        new random.RandomPassword("mysql-reader", { length: 32, special: false }, { parent: this }).result,
+      );
+      const job = warehouseReaderGrants(
+        {
+          namespace: ns,
+          ...clients.mysql(settings.mysqlImage),
+          command: ["mysql", "--host=$(DB_HOST)", "--user=root", `--execute=source ${readerScript}`],
+          env: { DB_HOST: host, MYSQL_PWD: pulumi.secret(rootPassword.result) },
+          script: readerPassword.apply((password) => mysqlReaderScript(cfg.warehouse.name, password)),
+        },
+        { ...k8sOpts, dependsOn: [statefulSet] },
+      );
+      reader = {
+        facts: {
+          engine: "mysql",
+          host,
+          port: mysqlPort,
+          database: cfg.warehouse.name,
+          user: readerUser,
+          password: readerPassword,
+          tls: "disable",
+        },
+        job,
+      };
+    }
+
+    // Only the application namespace, and with monitoring Grafana and the reader's grant Job, may reach the server.
+    const readers = grafana
+      ? [
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": grafana.namespace } },
+            podSelector: { matchLabels: grafana.podLabels },
+          },
+          { podSelector: { matchLabels: readerLabels } },
+        ]
+      : [];
     new k8s.networking.v1.NetworkPolicy(
       "mysql",
       {
@@ -175,7 +228,10 @@ export class LocalPlatform extends pulumi.ComponentResource {
           policyTypes: ["Ingress", "Egress"],
           ingress: [
             {
-              from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": cfg.namespace } } }],
+              from: [
+                { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": cfg.namespace } } },
+                ...readers,
+              ],
               ports: [{ protocol: "TCP", port: mysqlPort }],
             },
           ],
@@ -185,7 +241,6 @@ export class LocalPlatform extends pulumi.ComponentResource {
       k8sOpts,
     );
 
-    const host = pulumi.interpolate`${service.metadata.name}.${ns}.svc.cluster.local`;
     const dataPods = { namespace: `${cfg.namespace}-data`, labels: mysqlLabels };
     this.platform = {
       target: "local",
@@ -204,6 +259,7 @@ export class LocalPlatform extends pulumi.ComponentResource {
           pulumi.interpolate`mysql://${cfg.database.user}:${password}@${host}:${mysqlPort}/${cfg.warehouse.name}`,
         ),
         egress: { port: mysqlPort, pods: dataPods },
+        reader: reader?.facts,
       },
       // kind and minikube have no load balancer; reach the gateway with a port-forward (README).
       gateway: {
@@ -212,7 +268,7 @@ export class LocalPlatform extends pulumi.ComponentResource {
         url: "http://localhost:8080",
         installGatewayApiCrds: true,
       },
-      dependsOn: [statefulSet, ...metricsServer],
+      dependsOn: [statefulSet, ...metricsServer, ...(reader ? [reader.job] : [])],
       outputs: { databaseHost: host },
     };
     this.registerOutputs({ databaseHost: host });

@@ -1,5 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import type { WarehouseDialect } from "../dashboards/sql-dialect.js";
 
 /**
  * What a target (local, eks, doks) gives the cloud-neutral part of the program. Nothing here knows
@@ -45,6 +46,32 @@ export interface WarehouseFacts {
   /** Whole WAREHOUSE_URL (mysql://, postgres:// or redshift://) with its password: a secret. */
   url: pulumi.Output<string>;
   egress: EgressTarget;
+  /** How Grafana reads the warehouse; present when monitoring is on (the Sales KPI dashboard's datasource). */
+  reader?: WarehouseReader;
+}
+
+/** A read-only way into the warehouse for Grafana: a SQL user, or (Redshift) an IAM identity and the Data API. */
+export type WarehouseReader = SqlWarehouseReader | RedshiftWarehouseReader;
+
+export interface SqlWarehouseReader {
+  engine: Exclude<WarehouseDialect, "redshift">;
+  host: pulumi.Input<string>;
+  port: pulumi.Input<number>;
+  database: pulumi.Input<string>;
+  /** A user that may only SELECT from the warehouse's tables. */
+  user: pulumi.Input<string>;
+  password: pulumi.Output<string>;
+  /** verify-full: TLS, the server's certificate checked against `caCert` and its host name. */
+  tls: "disable" | "verify-full";
+  caCert?: pulumi.Input<string>;
+}
+
+export interface RedshiftWarehouseReader {
+  engine: "redshift";
+  region: pulumi.Input<string>;
+  /** Redshift Serverless workgroup the Data API runs the queries in. */
+  workgroupName: pulumi.Input<string>;
+  database: pulumi.Input<string>;
 }
 
 export interface GatewayFacts {

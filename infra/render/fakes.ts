@@ -37,12 +37,17 @@ export const fakeOutputs: Record<string, (args: MockResourceArgs) => Record<stri
       arn: `arn:aws:eks:ap-southeast-1:123456789012:cluster/${inputs.name ?? name}`,
     },
   }),
-  "aws:iam/role:Role": ({ name }) => ({ arn: `arn:aws:iam::123456789012:role/${name}` }),
+  // AWS adds a random suffix to an unnamed role's resource name; here the name stays as it is.
+  "aws:iam/role:Role": ({ name, inputs }) => {
+    const roleName = String(inputs.name ?? name);
+    return { name: roleName, arn: `arn:aws:iam::123456789012:role/${roleName}` };
+  },
   "aws:ecr/repository:Repository": ({ inputs }) => ({
     repositoryUrl: `123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/${inputs.name}`,
   }),
   "aws:rds/instance:Instance": ({ name }) => ({ address: `${name}.rds.fake`, endpoint: `${name}.rds.fake:3306` }),
   "aws:redshiftserverless/workgroup:Workgroup": ({ name }) => ({
+    arn: `arn:aws:redshift-serverless:ap-southeast-1:123456789012:workgroup/${name}-0000`,
     endpoints: [{ address: `${name}.redshift-serverless.fake`, port: 5439, vpcEndpoints: [] }],
   }),
   // doks

@@ -42,8 +42,8 @@ export function openToWorld(rules: IngressRule[], port: number): boolean {
 
 /**
  * What a cloud stack must share with local about the Kubernetes objects, for both colours: routes
- * follow `activeColor` with header overrides, a flip changes only routes and the CronJob, and every
- * pod is hardened. The platform must not bend the cloud-neutral part.
+ * follow `activeColor` with header overrides, a flip changes only routes, the CronJob and the
+ * operations dashboard, and every pod is hardened. The platform must not bend the cloud-neutral part.
  */
 export function describeKubeObjects(stack: string): void {
   describe(`${stack} Kubernetes objects`, () => {
@@ -71,15 +71,18 @@ export function describeKubeObjects(stack: string): void {
       }
     });
 
-    it("flips by changing only the HTTPRoutes and the aggregator CronJob", () => {
+    it("flips by changing only the HTTPRoutes, the aggregator CronJob and the operations dashboard", () => {
       const index = (r: Rendered) =>
         new Map(r.resources.map((x) => [`${x.type} ${x.name}`, JSON.stringify(reveal(x.inputs))]));
       const [blue, green] = [index(renders.blue!), index(renders.green!)];
       const changed = [...new Set([...blue.keys(), ...green.keys()])].filter((k) => blue.get(k) !== green.get(k));
       expect(changed.map((k) => k.split(" ")[0]).sort()).toEqual([
         "kubernetes:batch/v1:CronJob",
+        // With monitoring on: the operations dashboard marks the colour taking the traffic.
+        "kubernetes:core/v1:ConfigMap",
         ...Array(3).fill("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"),
       ]);
+      expect(changed.find((k) => k.startsWith("kubernetes:core/v1:ConfigMap"))).toMatch(/ dashboard-moon-operations$/);
     });
 
     it("runs every app pod non-root, read-only, without privileges and with RuntimeDefault seccomp", () => {

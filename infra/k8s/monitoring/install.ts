@@ -1,8 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { datasourceUids } from "../../dashboards/grafana.js";
+import type { WarehouseDialect } from "../../dashboards/sql-dialect.js";
 import { partOf } from "../apps.js";
 import { mebibytesOf } from "../pod.js";
+import { dashboardLabels, datasourceLabels, folderAnnotation, redshiftPlugin } from "./grafana.js";
 
 export const monitoringChart = "oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack";
 /** Helm release name: it prefixes every object of the chart (`kube-prometheus-stack-prometheus`, …). */
@@ -15,6 +18,10 @@ export const prometheusServiceOf = (namespace: string) => ({
   port: 9090,
 });
 export const grafanaAdminSecret = "grafana-admin";
+/** Labels the Grafana chart puts on Grafana's pods (an existing Grafana's chart too): what data stores admit. */
+export const grafanaPodLabels = { "app.kubernetes.io/name": "grafana" };
+/** Grafana's service account (the chart names it after the release): what AWS grants the warehouse's reading to. */
+export const grafanaServiceAccount = `${releaseName}-grafana`;
 /** Labels the Prometheus Operator puts on every Prometheus pod it runs: what NetworkPolicies admit to scrape. */
 export const prometheusPodLabels = { "app.kubernetes.io/name": "prometheus" };
 
@@ -24,6 +31,8 @@ export interface MonitoringInstallArgs {
   /** Prometheus's PersistentVolumeClaim; an emptyDir when unset. */
   storageSize?: string;
   storageClass?: string;
+  /** The warehouse Grafana reads: Redshift needs a datasource plugin Grafana does not ship. */
+  warehouse?: WarehouseDialect;
 }
 
 type Values = Record<string, unknown>;
@@ -90,7 +99,25 @@ export function monitoringValues(args: MonitoringInstallArgs): Values {
     grafana: {
       admin: { existingSecret: grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" },
       resources: sized("50m", "160Mi", "320Mi"),
-      sidecar: { resources: sized("10m", "64Mi", "128Mi") },
+      ...(args.warehouse === "redshift" ? { plugins: [redshiftPlugin] } : {}),
+      sidecar: {
+        resources: sized("10m", "64Mi", "128Mi"),
+        // The chart's defaults, stated: what the program's ConfigMaps and Secret are labelled with.
+        dashboards: {
+          label: Object.keys(dashboardLabels)[0],
+          labelValue: Object.values(dashboardLabels)[0],
+          searchNamespace: "ALL",
+          // Dashboards go to the folder their ConfigMap's annotation names (the chart's default is none).
+          folderAnnotation,
+          provider: { foldersFromFilesStructure: true },
+        },
+        // The chart provisions Prometheus with this uid; the operations dashboard defaults to it.
+        datasources: {
+          uid: datasourceUids.prometheus,
+          label: Object.keys(datasourceLabels)[0],
+          labelValue: Object.values(datasourceLabels)[0],
+        },
+      },
     },
     "kube-state-metrics": { resources: sized("10m", "64Mi", "192Mi") },
     "prometheus-node-exporter": { resources: sized("10m", "24Mi", "64Mi") },
@@ -103,6 +130,7 @@ export function monitoringValues(args: MonitoringInstallArgs): Values {
  */
 export class MonitoringInstall extends pulumi.ComponentResource {
   readonly release: k8s.helm.v3.Release;
+  readonly namespace: pulumi.Output<string>;
 
   constructor(name: string, args: MonitoringInstallArgs, opts?: pulumi.ComponentResourceOptions) {
     super("moon:k8s:MonitoringInstall", name, {}, opts);
@@ -121,6 +149,7 @@ export class MonitoringInstall extends pulumi.ComponentResource {
     );
 
     // The chart's own default password is public; this one is generated and kept as a Pulumi secret.
+    this.namespace = namespace.metadata.name;
     const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 24, special: false }, parent);
     const adminSecret = new k8s.core.v1.Secret(
       grafanaAdminSecret,

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringSettings } from "../../config.js";
+import type { WarehouseReader } from "../../platforms/platform.js";
 import type { AppService } from "../apps.js";
+import { grafanaContent } from "./grafana.js";
 import { MonitoringInstall, prometheusPodLabels } from "./install.js";
 import { serviceMonitors } from "./monitors.js";
 import { alertReceivers } from "./receivers.js";
@@ -16,6 +18,10 @@ export interface MonitoringArgs {
   aggregatorSchedule: string;
   /** The release analysis's p99 threshold: the latency alert uses the same figure. */
   maxP99Seconds: number;
+  /** The colour taking traffic (the operations dashboard marks it). */
+  activeColour: string;
+  /** How Grafana reads the warehouse: the Sales KPI dashboard's datasource. */
+  warehouse: WarehouseReader;
 }
 
 /** Who scrapes the services, for the NetworkPolicies: Prometheus pods in the monitoring namespace. */
@@ -24,7 +30,8 @@ export const scrapersOf = (settings: MonitoringSettings) =>
 
 /**
  * Everything that watches the app: the monitoring stack itself (unless the cluster already has a
- * Prometheus Operator), a ServiceMonitor per service, the alert rules and the alert receivers.
+ * Prometheus Operator), a ServiceMonitor per service, the alert rules, the alert receivers, and
+ * Grafana's dashboards and warehouse datasource.
  */
 export class Monitoring extends pulumi.ComponentResource {
   /** The kube-prometheus-stack release; undefined with `monitoring.install: false`. */
@@ -41,6 +48,7 @@ export class Monitoring extends pulumi.ComponentResource {
           chartVersion: settings.chartVersion,
           storageSize: settings.storageSize,
           storageClass: settings.storageClass,
+          warehouse: args.warehouse.engine,
         },
         { parent: this },
       );
@@ -63,6 +71,19 @@ export class Monitoring extends pulumi.ComponentResource {
         },
       },
       objects,
+    );
+
+    // Dashboards and datasources for Grafana's sidecars, in Grafana's namespace (an existing Grafana's
+    // with `install: false`); they need no CRD, only the namespace.
+    grafanaContent(
+      {
+        namespace: this.install?.namespace ?? settings.namespace,
+        appNamespace: args.namespaceName,
+        activeColour: args.activeColour,
+        warehouse: args.warehouse,
+        labels,
+      },
+      { parent: this },
     );
 
     alertReceivers(

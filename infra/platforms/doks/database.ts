@@ -68,6 +68,14 @@ export function doksDatabase(placement: Placement, names: { name: string; user: 
   return { mysql, facts };
 }
 
+export interface WarehouseStore {
+  engine: "mysql" | "postgres";
+  server: digitalocean.DatabaseCluster;
+  database: pulumi.Output<string>;
+  owner: pulumi.Output<string>;
+  ownerPassword: pulumi.Output<string>;
+}
+
 /**
  * The warehouse: by default a second database on the application's MySQL (`mysql://`), or its own
  * managed PostgreSQL (`postgres://`). TLS is required either way.
@@ -79,6 +87,8 @@ export function doksWarehouse(
 ): {
   host: pulumi.Output<string>;
   facts: WarehouseFacts;
+  /** Where the warehouse lives: the server, its database and the user that owns the tables. */
+  store: WarehouseStore;
   /** Its own PostgreSQL: the server, database and user the grants are for. */
   pg?: { server: digitalocean.DatabaseCluster; database: pulumi.Output<string>; user: pulumi.Output<string> };
 } {
@@ -93,6 +103,7 @@ export function doksWarehouse(
     const { server, user, urlPassword } = mysql;
     return {
       host: server.privateHost,
+      store: { engine: "mysql", server, database: db.name, owner: user.name, ownerPassword: mysql.password },
       facts: {
         url: pulumi.secret(
           pulumi.interpolate`mysql://${user.name}:${urlPassword}@${server.privateHost}:${server.port}/${db.name}?sslmode=require`,
@@ -109,6 +120,7 @@ export function doksWarehouse(
   const { server, db, user, urlPassword } = pg;
   return {
     host: server.privateHost,
+    store: { engine: "postgres", server, database: db.name, owner: user.name, ownerPassword: pg.password },
     pg: { server, database: db.name, user: user.name },
     facts: {
       url: pulumi.secret(

@@ -2,12 +2,11 @@ import type * as digitalocean from "@pulumi/digitalocean";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-/** The official postgres image's `postgres` user in its Alpine variant. */
-const postgresUid = 70;
+import { clients } from "../warehouse-reader.js";
 
 export interface WarehouseGrantsArgs {
-  /** Namespace for the one-shot Job (the app's namespace does not exist yet when the platform is built). */
-  namespace: string;
+  /** Namespace for the one-shot Job (setupNamespace: the app's does not exist yet when the platform is built). */
+  namespace: pulumi.Input<string>;
   server: digitalocean.DatabaseCluster;
   database: pulumi.Input<string>;
   user: pulumi.Input<string>;
@@ -23,19 +22,6 @@ export interface WarehouseGrantsArgs {
  */
 export function warehouseGrants(args: WarehouseGrantsArgs, opts: pulumi.CustomResourceOptions): k8s.batch.v1.Job {
   const labels = { "app.kubernetes.io/name": "warehouse-grants", "app.kubernetes.io/part-of": "moon-agent-tracker" };
-  const namespace = new k8s.core.v1.Namespace(
-    "setup",
-    {
-      metadata: {
-        name: args.namespace,
-        labels: {
-          "pod-security.kubernetes.io/enforce": "restricted",
-          "pod-security.kubernetes.io/enforce-version": "latest",
-        },
-      },
-    },
-    opts,
-  );
   const { server } = args;
   const adminUrl = pulumi.secret(
     pulumi.interpolate`postgres://${server.user}:${server.password.apply(encodeURIComponent)}@${server.privateHost}:${server.port}/${args.database}?sslmode=require`,
@@ -43,7 +29,7 @@ export function warehouseGrants(args: WarehouseGrantsArgs, opts: pulumi.CustomRe
   const secret = new k8s.core.v1.Secret(
     "warehouse-admin",
     {
-      metadata: { name: "warehouse-admin", namespace: namespace.metadata.name, labels },
+      metadata: { name: "warehouse-admin", namespace: args.namespace, labels },
       stringData: { ADMIN_URL: adminUrl },
     },
     opts,
@@ -54,7 +40,7 @@ export function warehouseGrants(args: WarehouseGrantsArgs, opts: pulumi.CustomRe
     {
       metadata: {
         name: pulumi.interpolate`warehouse-grants-${args.user}`,
-        namespace: namespace.metadata.name,
+        namespace: args.namespace,
         labels,
       },
       spec: {
@@ -67,15 +53,15 @@ export function warehouseGrants(args: WarehouseGrantsArgs, opts: pulumi.CustomRe
             automountServiceAccountToken: false,
             securityContext: {
               runAsNonRoot: true,
-              runAsUser: postgresUid,
-              runAsGroup: postgresUid,
+              runAsUser: clients.psql(args.postgresVersion).uid,
+              runAsGroup: clients.psql(args.postgresVersion).uid,
               seccompProfile: { type: "RuntimeDefault" },
             },
             containers: [
               {
                 name: "grant",
                 // The client of the server's own major version.
-                image: `postgres:${args.postgresVersion}-alpine`,
+                image: clients.psql(args.postgresVersion).image,
                 command: ["psql", "-v", "ON_ERROR_STOP=1", "$(ADMIN_URL)", "-c", grant],
                 env: [
                   { name: "ADMIN_URL", valueFrom: { secretKeyRef: { name: secret.metadata.name, key: "ADMIN_URL" } } },

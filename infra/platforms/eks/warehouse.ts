@@ -17,7 +17,13 @@ export function eksWarehouse(
   settings: EksSettings["warehouse"] & { name: string },
   network: DataNetwork,
   opts: pulumi.ComponentResourceOptions,
-): { host: pulumi.Output<string>; facts: WarehouseFacts } {
+): {
+  host: pulumi.Output<string>;
+  facts: WarehouseFacts;
+  workgroup: aws.redshiftserverless.Workgroup;
+  /** The admin (owner of the aggregator's tables) as a libpq URL over TLS, for one-shot grant Jobs: a secret. */
+  admin: { user: string; url: pulumi.Output<string> };
+} {
   const firewall = nodesOnlyFirewall(`${name}-redshift`, "Redshift", REDSHIFT_PORT, network, opts);
   // Redshift wants upper, lower and a digit; no punctuation because the password sits in a URL.
   const password = new random.RandomPassword(
@@ -56,6 +62,13 @@ export function eksWarehouse(
   });
   return {
     host,
+    workgroup,
+    admin: {
+      user: ADMIN,
+      url: pulumi.secret(
+        pulumi.interpolate`postgres://${ADMIN}:${secretPassword}@${host}:${REDSHIFT_PORT}/${settings.name}?sslmode=require`,
+      ),
+    },
     facts: {
       url: pulumi.secret(
         pulumi.interpolate`redshift://${ADMIN}:${secretPassword}@${host}:${REDSHIFT_PORT}/${settings.name}`,
