@@ -233,7 +233,14 @@ describe("the warehouse datasource and its read-only user", () => {
 
   it("eks: the Redshift plugin, pinned, reading through the Data API as a Pod Identity role", () => {
     expect(chartValues("eks")!.grafana.plugins).toEqual(["grafana-redshift-datasource@2.5.0"]);
-    for (const label of labels.filter((l) => l !== "eks")) expect(chartValues(label)?.grafana.plugins).toBeUndefined();
+    // The plugin's process sees the Pod Identity variables only if Grafana forwards its environment to it.
+    expect(chartValues("eks")!.grafana["grafana.ini"]).toEqual({
+      plugins: { forward_host_env_vars: "grafana-redshift-datasource" },
+    });
+    for (const label of labels.filter((l) => l !== "eks")) {
+      expect(chartValues(label)?.grafana.plugins).toBeUndefined();
+      expect(chartValues(label)?.grafana["grafana.ini"]).toBeUndefined();
+    }
     const workgroup = rendered.eks.resources.find((r) => r.type === "aws:redshiftserverless/workgroup:Workgroup")!;
     const ds = warehouseOf("eks");
     expect(ds).toMatchObject({

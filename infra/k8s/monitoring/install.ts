@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { datasourceUids } from "../../dashboards/grafana.js";
+import { datasourceUids, warehousePluginIds } from "../../dashboards/grafana.js";
 import type { WarehouseDialect } from "../../dashboards/sql-dialect.js";
 import { partOf } from "../apps.js";
 import { mebibytesOf } from "../pod.js";
@@ -99,7 +99,14 @@ export function monitoringValues(args: MonitoringInstallArgs): Values {
     grafana: {
       admin: { existingSecret: grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" },
       resources: sized("50m", "160Mi", "320Mi"),
-      ...(args.warehouse === "redshift" ? { plugins: [redshiftPlugin] } : {}),
+      ...(args.warehouse === "redshift"
+        ? {
+            plugins: [redshiftPlugin],
+            // From Grafana 12.4 a plugin's process gets none of Grafana's environment unless listed here;
+            // the Redshift plugin needs the AWS variables EKS Pod Identity puts there for its credentials.
+            "grafana.ini": { plugins: { forward_host_env_vars: warehousePluginIds.redshift } },
+          }
+        : {}),
       sidecar: {
         resources: sized("10m", "64Mi", "128Mi"),
         // The chart's defaults, stated: what the program's ConfigMaps and Secret are labelled with.
