@@ -58,8 +58,7 @@ describe.each(["mysql", "postgres", "redshift"] as const)("aggregator into a %s 
   beforeAll(async () => {
     setup = await openAggregatorSetup(kind);
     ({ source, warehouse, scenario, reader } = setup);
-    warehouseUrl =
-      kind === "redshift" ? `${warehouse.url.replace(/^postgres:/, "redshift:")}?sslmode=disable` : warehouse.url;
+    ({ warehouseUrl } = setup);
   });
 
   afterAll(() => setup?.close());

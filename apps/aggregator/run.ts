@@ -46,7 +46,7 @@ export async function aggregate(o: AggregateOptions): Promise<RunSummary> {
   let source: SourceSnapshot | undefined;
   let finished = false;
   try {
-    await ensureWarehouseSchema(wh);
+    const keysMadeExact = await ensureWarehouseSchema(wh);
     await wh.begin();
     if (!(await wh.tryLock())) {
       await wh.rollback();
@@ -73,7 +73,7 @@ export async function aggregate(o: AggregateOptions): Promise<RunSummary> {
     // The source's clock, not the newest change seen: with no new sales, old changes leave the
     // overlap window and a rerun recomputes nothing.
     const watermark = await source.clock();
-    const mode = o.full || !last ? "full" : "incremental";
+    const mode = o.full || !last || keysMadeExact ? "full" : "incremental";
     const days = mode === "full" ? undefined : await source.touchedDays(last!.watermark, o.overlapSeconds);
     const facts = await replaceFacts(wh, source, days, o.batchRows);
     const since = mode === "full" ? null : last!.watermark;

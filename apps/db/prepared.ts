@@ -16,6 +16,10 @@ const plainColumnTypes = new Set([
   "MySqlTimestamp",
 ]);
 
+/** exactVarchar (schema/columns.ts): a VARCHAR with a collation, read as any VARCHAR is. */
+const isExactVarchar = (column: MySqlColumn) =>
+  column.columnType === "MySqlCustomColumn" && /^varchar\(\d+\) /.test(column.getSQLType());
+
 /**
  * The row of `table` whose `key` column equals a value, read with mysql2 directly: for the hottest
  * lookups. Drizzle's prepared query makes mysql2 call a type-cast function for every field and then
@@ -29,7 +33,7 @@ export function rowByKey<T extends MySqlTable>(
 ): (db: Database, value: string) => Promise<T["$inferSelect"] | undefined> {
   const columns = Object.entries(getTableColumns(table));
   for (const [property, column] of columns) {
-    if (!plainColumnTypes.has(column.columnType))
+    if (!plainColumnTypes.has(column.columnType) && !isExactVarchar(column))
       throw new Error(
         `rowByKey: ${getTableName(table)}.${property} (${column.columnType}) is not read as drizzle reads it`,
       );

@@ -1,11 +1,45 @@
 // Field rules shared by every service's request schemas.
 import { z } from "@hono/zod-openapi";
 
+/*
+ * Identity rules (docs/domain.md, "Identity"), applied by every service to what it is given, bodies,
+ * paths and filters alike, so the stored utf8mb4_bin columns can compare exactly:
+ * - a code (agent, product) is ASCII and case-insensitive: kept in upper case, `agt004` is `AGT004`;
+ * - a name used as a key (team, branch) is trimmed and NFC-normalised, then exact: case, accents and
+ *   emoji tell names apart (`alpha`, `Álpha`, `Alpha`, `😀`, `🦄` are five teams), and `Álpha` typed
+ *   as `A` + combining accent is `Álpha`.
+ */
+const codePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+
+/** The stored form of a code. */
+export const canonicalCode = (v: string) => v.toUpperCase();
+
+/** The stored form of a name. */
+export const canonicalName = (v: string) => v.trim().normalize("NFC");
+
+/** A target's key is a code or a name, as its scope says. */
+export const canonicalKey = (scope: "agent" | "team" | "branch" | "product", key: string) =>
+  scope === "agent" || scope === "product" ? canonicalCode(key) : canonicalName(key);
+
+/** A notification recipient: an agent code, or `team:<name>`, `branch:<name>`, `product:<code>`. */
+export function canonicalRecipient(v: string): string {
+  const trimmed = v.trim();
+  const scoped = /^(team|branch|product):(.*)$/su.exec(trimmed);
+  if (scoped) {
+    const scope = scoped[1] as "team" | "branch" | "product";
+    return `${scope}:${canonicalKey(scope, scoped[2] ?? "")}`;
+  }
+  return codePattern.test(trimmed) ? canonicalCode(trimmed) : canonicalName(trimmed);
+}
+
 export const code = (example: string) =>
-  z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, "must be 1-32 letters, digits, '-' or '_'")
-    .openapi({ example });
+  z.string().regex(codePattern, "must be 1-32 letters, digits, '-' or '_'").toUpperCase().openapi({ example });
+
+/** A filter on a code: any case finds it. */
+export const codeFilter = z.string().max(32).toUpperCase();
+
+/** A filter on a name: found as a body holding it would have stored it. */
+export const nameFilter = (max: number) => z.string().max(max).trim().normalize("NFC");
 
 /**
  * Text people read must show something: at least one letter, digit, punctuation mark or symbol, and no
@@ -15,7 +49,14 @@ export const isVisibleText = (v: string) => /[\p{L}\p{N}\p{P}\p{S}]/u.test(v) &&
 export const visibleTextMessage = "must not be empty, invisible or hold control characters";
 
 export const name = (max: number, example: string) =>
-  z.string().trim().min(1, "must not be empty").max(max).refine(isVisibleText, visibleTextMessage).openapi({ example });
+  z
+    .string()
+    .trim()
+    .normalize("NFC")
+    .min(1, "must not be empty")
+    .max(max)
+    .refine(isVisibleText, visibleTextMessage)
+    .openapi({ example });
 
 /**
  * Dates the business can mean and every warehouse dialect holds (MySQL DATE starts at 1000, and

@@ -7,6 +7,8 @@ import { openReader, type WarehouseReader } from "./warehouse-reader.js";
 export interface AggregatorSetup {
   source: TestDatabase;
   warehouse: { url: string; drop(): Promise<void> };
+  /** The warehouse URL the aggregator is given: redshift:// (without TLS) for the Redshift kind. */
+  warehouseUrl: string;
   scenario: Scenario;
   reader: WarehouseReader;
   /** Closes the reader and drops both databases. */
@@ -22,6 +24,8 @@ export async function openAggregatorSetup(kind: "mysql" | "postgres" | "redshift
   return {
     source,
     warehouse,
+    warehouseUrl:
+      kind === "redshift" ? `${warehouse.url.replace(/^postgres:/, "redshift:")}?sslmode=disable` : warehouse.url,
     scenario,
     reader,
     async close() {

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { agentStatuses, agents } from "../../db/schema/index.js";
-import { code, name } from "../../http/fields.js";
+import { code, name, nameFilter } from "../../http/fields.js";
 import { pageQuery, pageSchema } from "../../http/pagination.js";
 import { apiFormats, createInsertSchema, createSelectSchema, lengthOf } from "../../http/table-schemas.js";
 
@@ -52,8 +52,8 @@ export const toAgent = (row: AgentRow): z.infer<typeof agentSchema> => ({
 });
 
 export const listAgentsQuery = z.object({
-  branch: z.string().max(64).optional(),
-  team: z.string().max(64).optional(),
+  branch: nameFilter(lengthOf(agents.branch)).optional(),
+  team: nameFilter(lengthOf(agents.team)).optional(),
   status: z.enum(agentStatuses).optional(),
   ...pageQuery,
 });

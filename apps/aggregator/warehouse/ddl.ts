@@ -8,18 +8,22 @@ export const runsTable = "aggregator_runs";
 /** Amounts summed over millions of DECIMAL(14,2) sales need more digits than one sale. */
 const total = "DECIMAL(20,2)";
 
+/** The codes and names facts are keyed by, in every table that has them: compared exactly (`dialect.key`). */
+const keyColumns = { branch: 64, team: 64, agent_code: 32, product_code: 32, recipient: 128 } as const;
+
 export function warehouseDdl(d: Dialect): string[] {
   const ts = d.timestamp;
   const v = d.varchar;
+  const key = (column: keyof typeof keyColumns) => `${column} ${d.key(keyColumns[column])} NOT NULL`;
   const table = (name: string, columns: string[]) =>
     `CREATE TABLE IF NOT EXISTS ${name} (\n  ${columns.join(",\n  ")}\n)`;
   return [
     table("fact_daily_sales", [
       "sale_date DATE NOT NULL",
-      `branch ${v(64)} NOT NULL`,
-      `team ${v(64)} NOT NULL`,
-      `agent_code ${v(32)} NOT NULL`,
-      `product_code ${v(32)} NOT NULL`,
+      key("branch"),
+      key("team"),
+      key("agent_code"),
+      key("product_code"),
       `total_amount ${total} NOT NULL`,
       "sale_count BIGINT NOT NULL",
       "PRIMARY KEY (sale_date, branch, team, agent_code, product_code)",
@@ -27,7 +31,7 @@ export function warehouseDdl(d: Dialect): string[] {
     // Notifications by the UTC day they were raised, with their status as of the run.
     table("fact_daily_notifications", [
       "created_date DATE NOT NULL",
-      `recipient ${v(128)} NOT NULL`,
+      key("recipient"),
       `status ${v(16)} NOT NULL`,
       `channel ${v(16)} NOT NULL`,
       "notification_count BIGINT NOT NULL",
@@ -35,21 +39,21 @@ export function warehouseDdl(d: Dialect): string[] {
     ]),
     table("kpi_team_performance", [
       `snapshot_at ${ts} NOT NULL`,
-      `team ${v(64)} NOT NULL`,
+      key("team"),
       `total_sales ${total} NOT NULL`,
       "sale_count BIGINT NOT NULL",
       "PRIMARY KEY (snapshot_at, team)",
     ]),
     table("kpi_branch_performance", [
       `snapshot_at ${ts} NOT NULL`,
-      `branch ${v(64)} NOT NULL`,
+      key("branch"),
       `total_sales ${total} NOT NULL`,
       "sale_count BIGINT NOT NULL",
       "PRIMARY KEY (snapshot_at, branch)",
     ]),
     table("kpi_product_performance", [
       `snapshot_at ${ts} NOT NULL`,
-      `product_code ${v(32)} NOT NULL`,
+      key("product_code"),
       `product_name ${v(200)} NOT NULL`,
       "target_amount DECIMAL(14,2) NOT NULL",
       `total_sales ${total} NOT NULL`,
@@ -58,7 +62,7 @@ export function warehouseDdl(d: Dialect): string[] {
     ]),
     table("kpi_agent_notifications", [
       `snapshot_at ${ts} NOT NULL`,
-      `agent_code ${v(32)} NOT NULL`,
+      key("agent_code"),
       `agent_name ${v(201)} NOT NULL`,
       "notification_count BIGINT NOT NULL",
       "PRIMARY KEY (snapshot_at, agent_code)",
@@ -83,7 +87,31 @@ export function warehouseDdl(d: Dialect): string[] {
   ];
 }
 
-/** Creates whatever is missing; safe to run before every run and from two runs at once on MySQL. */
-export async function ensureWarehouseSchema(wh: Warehouse): Promise<void> {
+/**
+ * Creates whatever is missing; safe to run before every run and from two runs at once on MySQL. True
+ * when it had to make existing key columns exact: their facts may hold names the old collation merged,
+ * so the run must recompute every day.
+ */
+export async function ensureWarehouseSchema(wh: Warehouse): Promise<boolean> {
   for (const statement of warehouseDdl(wh.dialect)) await wh.execute(statement);
+  return wh.dialect.name === "mysql" ? exactMysqlKeys(wh) : false;
+}
+
+/**
+ * A MySQL warehouse created before keys compared exactly has them in the database's collation: made
+ * utf8mb4_bin here (that only splits what was merged, so no primary key can collide).
+ */
+async function exactMysqlKeys(wh: Warehouse): Promise<boolean> {
+  const loose = await wh.query<{ t: string; c: keyof typeof keyColumns }>(
+    `SELECT TABLE_NAME AS t, COLUMN_NAME AS c FROM information_schema.COLUMNS
+      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?) AND COLUMN_NAME IN (?) AND COLLATION_NAME <> 'utf8mb4_bin'`,
+    [
+      warehouseDdl(wh.dialect).map((ddl) => /^CREATE TABLE IF NOT EXISTS (\w+)/.exec(ddl)?.[1]),
+      Object.keys(keyColumns),
+    ],
+  );
+  for (const { t, c } of loose) {
+    await wh.execute(`ALTER TABLE ${t} MODIFY ${c} ${wh.dialect.key(keyColumns[c])} NOT NULL`);
+  }
+  return loose.length > 0;
 }

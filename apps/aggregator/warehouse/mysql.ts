@@ -8,6 +8,8 @@ export const mysqlDialect: Dialect = {
   // DATETIME, not TIMESTAMP: stored as written, whatever the session's time zone.
   timestamp: "DATETIME(3)",
   varchar: (chars) => `VARCHAR(${chars})`,
+  // The database's default collation (utf8mb4_0900_ai_ci on MySQL 8) would merge accents and case.
+  key: (chars) => `VARCHAR(${chars}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
   dropTemporaryTable: (name) => `DROP TEMPORARY TABLE ${name}`,
   // mysql2 inlines values client-side; this only bounds a statement's size (~120 B a value, far under
   // max_allowed_packet).

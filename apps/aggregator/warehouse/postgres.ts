@@ -12,6 +12,8 @@ export const postgresDialect: Dialect = {
   name: "postgres",
   timestamp: "TIMESTAMP",
   varchar: (chars) => `VARCHAR(${chars})`,
+  // PostgreSQL's database collations are deterministic: strings are equal only when their bytes are.
+  key: (chars) => `VARCHAR(${chars})`,
   dropTemporaryTable: (name) => `DROP TABLE ${name}`,
   maxParams,
 };
@@ -25,6 +27,8 @@ export const redshiftDialect: Dialect = {
   name: "redshift",
   // Redshift sizes VARCHAR in bytes; UTF-8 needs up to 4 a character.
   varchar: (chars) => `VARCHAR(${Math.min(chars * 4, 65_535)})`,
+  // Case-sensitive unless the database was created CASE_INSENSITIVE (not supported here).
+  key: (chars) => `VARCHAR(${Math.min(chars * 4, 65_535)})`,
 };
 
 const sslModes = ["disable", "require", "verify-ca", "verify-full"] as const;

@@ -9,6 +9,11 @@ export interface Dialect {
   timestamp: string;
   /** A VARCHAR able to hold `chars` characters (Redshift counts bytes). */
   varchar(chars: number): string;
+  /**
+   * A VARCHAR for a code or name that facts are grouped and keyed by, compared exactly as the source
+   * compares it (docs/domain.md, "Identity"): `😀` is not `🦄`, `Alpha` not `alpha`.
+   */
+  key(chars: number): string;
   /** Drops a temporary table without touching the transaction (MySQL's plain DROP TABLE commits). */
   dropTemporaryTable(name: string): string;
   /** Most values one statement may bind; multi-row INSERTs are cut to stay under it. */

@@ -2,7 +2,7 @@
 
 import { sql } from "drizzle-orm";
 import { index, mysqlEnum, mysqlTable, primaryKey, timestamp, varchar } from "drizzle-orm/mysql-core";
-import { createdAt, id, money, updatedAt } from "./columns.js";
+import { createdAt, exactVarchar, id, money, updatedAt } from "./columns.js";
 
 export const agentStatuses = ["active", "inactive"] as const;
 
@@ -10,13 +10,13 @@ export const agents = mysqlTable(
   "agents",
   {
     id: id(),
-    agentCode: varchar("agent_code", { length: 32 }).notNull().unique("agents_agent_code_uq"),
+    agentCode: exactVarchar("agent_code", 32).notNull().unique("agents_agent_code_uq"),
     firstName: varchar("first_name", { length: 100 }).notNull(),
     lastName: varchar("last_name", { length: 100 }).notNull(),
     email: varchar("email", { length: 254 }).notNull(),
     phone: varchar("phone", { length: 32 }),
-    branch: varchar("branch", { length: 64 }).notNull(),
-    team: varchar("team", { length: 64 }).notNull(),
+    branch: exactVarchar("branch", 64).notNull(),
+    team: exactVarchar("team", 64).notNull(),
     status: mysqlEnum("status", agentStatuses).notNull().default("active"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -30,7 +30,7 @@ export const agents = mysqlTable(
 
 export const products = mysqlTable("products", {
   id: id(),
-  productCode: varchar("product_code", { length: 32 }).notNull().unique("products_product_code_uq"),
+  productCode: exactVarchar("product_code", 32).notNull().unique("products_product_code_uq"),
   type: varchar("type", { length: 32 }).notNull(),
   name: varchar("name", { length: 200 }).notNull(),
   targetAmount: money("target_amount").notNull(),
@@ -42,10 +42,10 @@ export const products = mysqlTable("products", {
 export const agentProducts = mysqlTable(
   "agent_products",
   {
-    agentCode: varchar("agent_code", { length: 32 })
+    agentCode: exactVarchar("agent_code", 32)
       .notNull()
       .references(() => agents.agentCode, { onDelete: "cascade" }),
-    productCode: varchar("product_code", { length: 32 })
+    productCode: exactVarchar("product_code", 32)
       .notNull()
       .references(() => products.productCode, { onDelete: "cascade" }),
     authorisedAt: timestamp("authorised_at", { fsp: 3, mode: "date" }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),

@@ -24,7 +24,9 @@ export const total = (name: string) => decimal(name, { precision: 32, scale: 2, 
 /**
  * A VARCHAR compared exactly, byte for byte (utf8mb4_bin), for identities the application compares
  * exactly: the database's default collation would merge `CORE-1` with `core-1`, `Alpha` with `Álpha`,
- * and every emoji with every other. Declared here, so `db:generate` keeps it.
+ * and every emoji with every other. Every code, name used as a key and reference is one (codes are
+ * stored upper case and names NFC, apps/http/fields.ts, so exact is what the rules mean).
+ * utf8mb4_bin exists on MariaDB and MySQL 8 alike. Declared here, so `db:generate` keeps it.
  */
 export const exactVarchar = (name: string, length: number) =>
   customType<{ data: string; driverData: string }>({

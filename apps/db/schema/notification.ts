@@ -11,7 +11,7 @@ export const notifications = mysqlTable(
   {
     id: id(),
     /** An agent code, or `team:<name>`, `branch:<name>`, `product:<code>`. */
-    recipient: varchar("recipient", { length: 128 }).notNull(),
+    recipient: exactVarchar("recipient", 128).notNull(),
     type: mysqlEnum("type", notificationTypes).notNull(),
     channel: mysqlEnum("channel", notificationChannels).notNull().default("log"),
     message: text("message").notNull(),

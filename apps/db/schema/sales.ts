@@ -24,13 +24,13 @@ export const sales = mysqlTable(
     id: id(),
     /** The core system's id for the sale: the idempotency key, case-sensitive (`CORE-1` is not `core-1`). */
     saleRef: exactVarchar("sale_ref", 64).notNull().unique("sales_sale_ref_uq"),
-    agentCode: varchar("agent_code", { length: 32 }).notNull(),
-    productCode: varchar("product_code", { length: 32 }).notNull(),
+    agentCode: exactVarchar("agent_code", 32).notNull(),
+    productCode: exactVarchar("product_code", 32).notNull(),
     amount: money("amount").notNull(),
     saleDate: date("sale_date", { mode: "string" }).notNull(),
     /** Branch and team as of the sale, so later moves of the agent do not rewrite history. */
-    branch: varchar("branch", { length: 64 }).notNull(),
-    team: varchar("team", { length: 64 }).notNull(),
+    branch: exactVarchar("branch", 64).notNull(),
+    team: exactVarchar("team", 64).notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -68,7 +68,7 @@ export const targets = mysqlTable(
     id: id(),
     scope: mysqlEnum("scope", targetScopes).notNull(),
     /** Agent code, team name, branch name or product code, as `scope` says. */
-    key: varchar("target_key", { length: 64 }).notNull(),
+    key: exactVarchar("target_key", 64).notNull(),
     period: mysqlEnum("period", targetPeriods).notNull(),
     amount: money("amount").notNull(),
     /** Percentages of `amount` that raise an alert, ascending, comma-separated ("50,100"). */
@@ -136,7 +136,7 @@ export const targetAlerts = mysqlTable(
     targetId: bigint("target_id", { mode: "number", unsigned: true }).notNull(),
     periodStart: date("period_start", { mode: "string" }).notNull(),
     milestone: smallint("milestone", { unsigned: true }).notNull(),
-    recipient: varchar("recipient", { length: 128 }).notNull(),
+    recipient: exactVarchar("recipient", 128).notNull(),
     type: mysqlEnum("type", ["TARGET_ACHIEVED", "MILESTONE"]).notNull(),
     message: text("message").notNull(),
     status: mysqlEnum("status", alertStatuses).notNull().default("PENDING"),

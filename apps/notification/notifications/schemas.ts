@@ -1,6 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import { notificationStatuses, notifications, notificationTypes } from "../../db/schema/index.js";
-import { dateRange, idParam, isCalendarDate, isVisibleText, visibleTextMessage } from "../../http/fields.js";
+import {
+  canonicalRecipient,
+  dateRange,
+  idParam,
+  isCalendarDate,
+  isVisibleText,
+  visibleTextMessage,
+} from "../../http/fields.js";
 import { pageQuery, pageSchema } from "../../http/pagination.js";
 import { apiFormats, createInsertSchema, createSelectSchema, lengthOf } from "../../http/table-schemas.js";
 
@@ -9,10 +16,14 @@ export const newNotificationBody = createInsertSchema(notifications, {
   recipient: z
     .string()
     .trim()
+    .overwrite(canonicalRecipient)
     .min(1, "must not be empty")
     .refine(isVisibleText, visibleTextMessage)
     .max(lengthOf(notifications.recipient))
-    .openapi({ description: "An agent code, or team:<name>, branch:<name>, product:<code>", example: "AGT005" }),
+    .openapi({
+      description: "An agent code, or team:<name>, branch:<name>, product:<code> (codes in any case, kept upper)",
+      example: "AGT005",
+    }),
   channel: (column) => column.default("log"),
   message: z
     .string()
@@ -78,7 +89,7 @@ const when = z
   );
 
 export const listNotificationsQuery = z.object({
-  recipient: z.string().max(128).optional(),
+  recipient: z.string().max(lengthOf(notifications.recipient)).overwrite(canonicalRecipient).optional(),
   status: z.enum(notificationStatuses).optional(),
   type: z.enum(notificationTypes).optional(),
   from: when

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { sales } from "../../db/schema/index.js";
-import { code, idParam, isoDate, name } from "../../http/fields.js";
+import { code, codeFilter, idParam, isoDate, name, nameFilter } from "../../http/fields.js";
 import { pageQuery, pageSchema } from "../../http/pagination.js";
 import { apiFormats, createInsertSchema, createSelectSchema, lengthOf } from "../../http/table-schemas.js";
 import { moneyOutput, saleAmountInput } from "../../money/amount.js";
@@ -93,10 +93,10 @@ const dateRange = {
 };
 
 export const listSalesQuery = z.object({
-  agentCode: z.string().max(32).optional(),
-  branch: z.string().max(64).optional(),
-  team: z.string().max(64).optional(),
-  productCode: z.string().max(32).optional(),
+  agentCode: codeFilter.optional(),
+  branch: nameFilter(lengthOf(sales.branch)).optional(),
+  team: nameFilter(lengthOf(sales.team)).optional(),
+  productCode: codeFilter.optional(),
   ...dateRange,
   ...pageQuery,
 });

@@ -1,9 +1,10 @@
-import { eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { keysetPage } from "../../db/keyset.js";
 import { targets } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { notFound } from "../../http/errors.js";
+import { canonicalCode, canonicalKey } from "../../http/fields.js";
 import { fromCents, toCents } from "../../money/cents.js";
 import { rows } from "../db.js";
 import { parseMilestones } from "./book.js";
@@ -25,6 +26,15 @@ async function findTarget(db: Database, id: number): Promise<TargetRow> {
   return row;
 }
 
+/** Keys as a new target's would be stored: a code in any case, or a name exactly, per scope. */
+function keyFilter(key: string, scope: TargetRow["scope"] | undefined): SQL | undefined {
+  if (scope) return eq(targets.key, canonicalKey(scope, key));
+  return or(
+    eq(targets.key, key),
+    and(inArray(targets.scope, ["agent", "product"]), eq(targets.key, canonicalCode(key))),
+  );
+}
+
 export function registerTargetRoutes(app: ServiceApp, db: Database): void {
   app.openapi(createTargetRoute, async (c) => c.json(toTarget(await createTarget(db, c.req.valid("json"))), 201));
 
@@ -32,7 +42,7 @@ export function registerTargetRoutes(app: ServiceApp, db: Database): void {
     const q = c.req.valid("query");
     const filters: Array<SQL | undefined> = [
       q.scope ? eq(targets.scope, q.scope) : undefined,
-      q.key ? eq(targets.key, q.key) : undefined,
+      q.key ? keyFilter(q.key, q.scope) : undefined,
       q.period ? eq(targets.period, q.period) : undefined,
     ];
     const result = await keysetPage(db, targets, targets.id, (r) => r.id, filters, q);

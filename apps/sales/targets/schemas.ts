@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { targetPeriods, targetScopes, targets } from "../../db/schema/index.js";
-import { idParam, isoDate, name } from "../../http/fields.js";
+import { canonicalKey, idParam, isoDate, name, nameFilter } from "../../http/fields.js";
 import { pageQuery, pageSchema } from "../../http/pagination.js";
 import { apiFormats, createInsertSchema, createSelectSchema, lengthOf } from "../../http/table-schemas.js";
 import { moneyOutput, positiveMoneyInput } from "../../money/amount.js";
@@ -16,7 +16,9 @@ const milestones = z
 
 /** What a client may set: the table's columns under the API's rules. */
 const targetInput = createInsertSchema(targets, {
-  key: name(lengthOf(targets.key), "Alpha").openapi({ description: "Agent code, team, branch or product code" }),
+  key: name(lengthOf(targets.key), "Alpha").openapi({
+    description: "Agent code or product code (any case; kept in upper case), or team or branch name (exact)",
+  }),
   amount: positiveMoneyInput,
   milestones,
 }).omit({ id: true, createdAt: true, updatedAt: true });
@@ -24,6 +26,8 @@ const targetInput = createInsertSchema(targets, {
 export const newTargetBody = targetInput
   .extend({ milestones: milestones.default([100]) })
   .strict()
+  // A code in any case is the code; a name is kept as given (NFC).
+  .transform((t) => ({ ...t, key: canonicalKey(t.scope, t.key) }))
   .openapi("NewTarget");
 
 export type NewTarget = z.infer<typeof newTargetBody>;
@@ -59,7 +63,7 @@ export const targetIdParam = z.object({ id: idParam() });
 
 export const listTargetsQuery = z.object({
   scope: z.enum(targetScopes).optional(),
-  key: z.string().max(64).optional(),
+  key: nameFilter(lengthOf(targets.key)).optional().openapi({ description: "A code in any case, or a name exactly" }),
   period: z.enum(targetPeriods).optional(),
   ...pageQuery,
 });
