@@ -61,8 +61,11 @@ export interface SqlWarehouseReader {
   /** A user that may only SELECT from the warehouse's tables. */
   user: pulumi.Input<string>;
   password: pulumi.Output<string>;
-  /** verify-full: TLS, the server's certificate checked against `caCert` and its host name. */
-  tls: "disable" | "verify-full";
+  /**
+   * verify-full: TLS, the server's certificate checked against `caCert` and its host name; skip-verify:
+   * TLS without a check (an in-cluster server with a self-signed certificate).
+   */
+  tls: "skip-verify" | "verify-full";
   caCert?: pulumi.Input<string>;
 }
 

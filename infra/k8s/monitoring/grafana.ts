@@ -109,21 +109,16 @@ export function warehouseDatasource(reader: WarehouseReader): pulumi.Output<obje
       },
     });
   }
-  const tls = reader.tls === "verify-full";
+  const verified = reader.tls === "verify-full";
+  const tls = {
+    mysql: verified ? { tlsAuthWithCACert: true } : { tlsSkipVerify: true },
+    postgres: verified ? { sslmode: "verify-full", tlsConfigurationMethod: "file-content" } : { sslmode: "require" },
+  };
   return pulumi.output({
     ...common,
     url: pulumi.interpolate`${reader.host}:${reader.port}`,
     user: reader.user,
-    jsonData: {
-      database: reader.database,
-      ...(reader.engine === "mysql"
-        ? tls
-          ? { tlsAuthWithCACert: true }
-          : {}
-        : tls
-          ? { sslmode: "verify-full", tlsConfigurationMethod: "file-content" }
-          : { sslmode: "disable" }),
-    },
-    secureJsonData: { password: reader.password, ...(tls && reader.caCert ? { tlsCACert: reader.caCert } : {}) },
+    jsonData: { database: reader.database, ...tls[reader.engine] },
+    secureJsonData: { password: reader.password, ...(verified ? { tlsCACert: reader.caCert } : {}) },
   });
 }
