@@ -1,8 +1,8 @@
 import { swaggerUI } from "@hono/swagger-ui";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { operationalPaths } from "../../contract/index.js";
 import { isUnavailable } from "../db/client.js";
@@ -11,8 +11,10 @@ import { type Logger, requestLogger } from "../runtime/logger.js";
 import type { Trace } from "../runtime/trace.js";
 import { type ApiKeyTable, type AuthVariables, authenticate } from "./auth.js";
 import { ApiError, problemResponse, unavailable, validationError } from "./errors.js";
-import { createMetrics, type HttpMetrics } from "./metrics.js";
+import { createMetrics, type HttpMetrics, routeTemplate } from "./metrics.js";
 import { invalidCursor } from "./pagination.js";
+import { assignedRequestId, requestIdFor } from "./request-id.js";
+import type { NodeBindings } from "./serve.js";
 
 /** `trace` is set by the routes that pass a request on (apps/http/trace.ts), and logged with it. */
 export type AppEnv = { Variables: AuthVariables & { requestId: string; trace: Trace | undefined } };
@@ -39,6 +41,20 @@ export interface CreateAppOptions extends ServiceIdentity {
 }
 
 const quietPaths = new Set<string>(operationalPaths);
+
+/**
+ * The id the server gave the request (apps/http/serve.ts sets it and `x-moon-colour` on Node's
+ * response). An app served some other way (`app.request` in a test) sets both headers itself.
+ */
+function requestIdOf(c: Context<AppEnv>, colour: string): string {
+  const assigned = assignedRequestId((c.env as Partial<NodeBindings> | undefined)?.incoming);
+  if (assigned) return assigned;
+  const id = requestIdFor(c.req.header("x-request-id"));
+  c.header("x-request-id", id);
+  c.header("x-moon-colour", colour);
+  return id;
+}
+
 const bodyMethods = new Set(["POST", "PUT", "PATCH"]);
 
 /** Every service's app: the runtime contract in docs/architecture.md, before any resource route is added. */
@@ -51,26 +67,28 @@ export function createServiceApp(o: CreateAppOptions): ServiceApp {
   const metrics = o.metrics ?? createMetrics({ service: o.service, colour: o.colour, version: o.version });
 
   const requestLog = requestLogger(o.logger);
-  app.use(requestId({ limitLength: 128 }));
+  // One middleware times, logs and counts each request: every layer Hono runs costs a closure and a
+  // promise per request (README, benchmarks).
   app.use(async (c, next) => {
     const started = performance.now();
-    // Set before the handler builds its response: headers added afterwards force @hono/node-server
-    // off its fast path into a streamed response (several times slower under load).
-    c.header("x-moon-colour", o.colour);
+    c.set("requestId", requestIdOf(c, o.colour));
     await next();
+    const ms = performance.now() - started;
+    const { method, path } = c.req;
+    const status = c.res.status;
+    metrics.observe(method, routeTemplate(c), status, ms / 1000);
     const line = {
       requestId: c.get("requestId"),
       traceId: c.get("trace")?.traceId,
       spanId: c.get("trace")?.spanId,
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
+      method,
+      path,
+      status,
+      ms: Math.round(ms * 10) / 10,
     };
-    if (quietPaths.has(c.req.path)) requestLog.debug(line, "request");
+    if (quietPaths.has(path)) requestLog.debug(line, "request");
     else requestLog.info(line, "request");
   });
-  app.use(metrics.middleware);
   const limitBody = bodyLimit({
     maxSize: o.maxBodyBytes ?? 1024 * 1024,
     onError: () => {

@@ -23,23 +23,35 @@ export function parseApiKeys(value: string): ApiKeyTable {
  */
 export type AuthVariables = { role: Role; caller: string };
 
+/** How many valid Authorization headers a process remembers, so a client's requests do not hash its key each time. */
+const knownHeadersLimit = 256;
+
 /** Requires `Authorization: Bearer <key>`; 401 without a valid key. */
 export function authenticate(keys: ApiKeyTable): MiddlewareHandler<{ Variables: AuthVariables }> {
+  // Only headers carrying a valid key are remembered (the key table and case/spacing variants of its
+  // entries); the table is fixed for the process's life, so an entry never goes stale.
+  const known = new Map<string, AuthVariables>();
   return async (c, next) => {
     const header = c.req.header("authorization") ?? "";
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const keyDigest = match?.[1] ? digest(match[1]) : undefined;
-    const role = keyDigest ? keys.get(keyDigest) : undefined;
-    if (!role || !keyDigest) {
-      c.header("www-authenticate", 'Bearer realm="moon"');
-      throw new ApiError(
-        401,
-        "unauthorized",
-        match ? "the API key is not valid" : "an Authorization: Bearer <key> header is required",
-      );
+    let identity = known.get(header);
+    if (!identity) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      const keyDigest = match?.[1] ? digest(match[1]) : undefined;
+      const role = keyDigest ? keys.get(keyDigest) : undefined;
+      if (!role || !keyDigest) {
+        c.header("www-authenticate", 'Bearer realm="moon"');
+        throw new ApiError(
+          401,
+          "unauthorized",
+          match ? "the API key is not valid" : "an Authorization: Bearer <key> header is required",
+        );
+      }
+      identity = { role, caller: keyDigest.slice(0, 16) };
+      if (known.size >= knownHeadersLimit) known.clear();
+      known.set(header, identity);
     }
-    c.set("role", role);
-    c.set("caller", keyDigest.slice(0, 16));
+    c.set("role", identity.role);
+    c.set("caller", identity.caller);
     await next();
   };
 }

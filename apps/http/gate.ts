@@ -1,10 +1,10 @@
 // What the HTTP server answers before a request reaches the app: overload (503 + Retry-After) and
 // requests Node's HTTP parser refuses (400, 408, 431). Both in the services' problem+json format.
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Duplex } from "node:stream";
 import { ApiError, problemBody, statusTitle } from "./errors.js";
+import { assignRequestId, requestIdFor } from "./request-id.js";
 
 export interface LoadLimits {
   /** Requests being served at once past which new ones are refused. */
@@ -51,7 +51,7 @@ export function loadGate(limits: LoadLimits) {
       const path = pathOf(req.url);
       if (alwaysServed.has(path)) return next(req, res);
       if (inFlight >= limits.maxInFlight || delayMs > limits.maxEventLoopDelayMs) {
-        const requestId = randomUUID();
+        const requestId = assignRequestId(req);
         const reason =
           inFlight >= limits.maxInFlight
             ? `${inFlight} requests in progress`
@@ -111,7 +111,7 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): v
     socket.destroy();
     return;
   }
-  const requestId = randomUUID();
+  const requestId = requestIdFor(undefined);
   const problem = parserProblem(err.code);
   const body = problemBody(problem, "", requestId);
   socket.end(

@@ -1,10 +1,11 @@
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { matchedRoutes } from "hono/route";
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
 
 export interface HttpMetrics {
   registry: Registry;
-  middleware: MiddlewareHandler;
+  /** Counts one answered request and its duration. */
+  observe(method: string, route: string, status: number, seconds: number): void;
 }
 
 /**
@@ -12,7 +13,7 @@ export interface HttpMetrics {
  * that is not a middleware (those are registered with `use`, method ALL, path `/*`). Paths no route
  * matched share one label, which keeps label cardinality bounded.
  */
-function routeTemplate(c: Context): string {
+export function routeTemplate(c: Context): string {
   const routes = matchedRoutes(c);
   for (let i = routes.length - 1; i >= 0; i--) if (routes[i]!.method !== "ALL") return routes[i]!.path;
   return "unmatched";
@@ -36,12 +37,10 @@ export function createMetrics(labels: { service: string; colour: string; version
     labelNames: ["method", "route", "status"] as const,
     registers: [registry],
   });
-  const middleware: MiddlewareHandler = async (c, next) => {
-    const end = duration.startTimer();
-    await next();
-    const labels = { method: c.req.method, route: routeTemplate(c), status: String(c.res.status) };
-    end(labels);
+  const observe = (method: string, route: string, status: number, seconds: number) => {
+    const labels = { method, route, status: String(status) };
+    duration.observe(labels, seconds);
     requests.inc(labels);
   };
-  return { registry, middleware };
+  return { registry, observe };
 }

@@ -1,8 +1,12 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getRequestListener } from "@hono/node-server";
+import { getRequestListener, type HttpBindings } from "@hono/node-server";
 import type { Logger } from "../runtime/logger.js";
 import { answerClientError, type LoadLimits, loadGate } from "./gate.js";
+import { assignRequestId } from "./request-id.js";
+
+/** What the app's fetch receives beside the request: Node's request and response (@hono/node-server). */
+export type { HttpBindings as NodeBindings } from "@hono/node-server";
 
 /**
  * Slow clients cannot hold sockets for long: headers must arrive within 10 s and the whole request
@@ -17,7 +21,13 @@ export interface RunningServer {
 }
 
 export interface ServeOptions {
-  fetch: (req: Request) => Response | Promise<Response>;
+  fetch: (req: Request, env: HttpBindings) => Response | Promise<Response>;
+  /**
+   * Headers every response carries (the colour). Set here, with `x-request-id`, on Node's response
+   * rather than in the app: a header set in Hono makes it build a Headers object per response, and
+   * the adapter then copy it back into Node's form (a large share of a small request's work).
+   */
+  responseHeaders?: Readonly<Record<string, string>>;
   port: number;
   hostname?: string;
   logger: Logger;
@@ -32,7 +42,8 @@ export interface ServeOptions {
 export function serveHttp(o: ServeOptions): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const gate = loadGate(o.load);
-    const app = getRequestListener((req) => o.fetch(req));
+    const app = getRequestListener((req, env) => o.fetch(req, env as HttpBindings));
+    const fixedHeaders = Object.entries(o.responseHeaders ?? {});
     const server = createServer(
       {
         headersTimeout: serverTimeouts.headersTimeoutMs,
@@ -40,7 +51,11 @@ export function serveHttp(o: ServeOptions): Promise<RunningServer> {
         // How often Node looks for requests past those timeouts (30 s by default).
         connectionsCheckingInterval: 1_000,
       },
-      (req, res) => gate.handle(req, res, app),
+      (req, res) => {
+        for (const [name, value] of fixedHeaders) res.setHeader(name, value);
+        res.setHeader("x-request-id", assignRequestId(req));
+        gate.handle(req, res, app);
+      },
     );
     server.keepAliveTimeout = serverTimeouts.keepAliveTimeoutMs;
     server.on("clientError", answerClientError);

@@ -72,6 +72,7 @@ export async function startService<X extends z.ZodRawShape>(
   const workers = def.workers?.(deps) ?? [];
   const running = await serveHttp({
     fetch: app.fetch,
+    responseHeaders: { "x-moon-colour": env.COLOUR },
     port: env.PORT,
     hostname: env.HOST,
     load: { maxInFlight: env.MAX_IN_FLIGHT, maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS },
