@@ -55,7 +55,7 @@ function requestIdOf(c: Context<AppEnv>, colour: string): string {
   return id;
 }
 
-const bodyMethods = new Set(["POST", "PUT", "PATCH"]);
+const bodyMethods = ["POST", "PUT", "PATCH"];
 
 /** Every service's app: the runtime contract in docs/architecture.md, before any resource route is added. */
 export function createServiceApp(o: CreateAppOptions): ServiceApp {
@@ -95,8 +95,9 @@ export function createServiceApp(o: CreateAppOptions): ServiceApp {
       throw new ApiError(413, "too_large", `request body is larger than ${o.maxBodyBytes ?? 1024 * 1024} bytes`);
     },
   });
-  // Only where a body is expected: inspecting one makes the node adapter build a full Request.
-  app.use((c, next) => (bodyMethods.has(c.req.method) ? limitBody(c, next) : next()));
+  // Only where a body is expected (inspecting one makes the node adapter build a full Request), and
+  // registered for those methods alone, so other requests do not pass through it at all.
+  app.on(bodyMethods, "*", limitBody);
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return problemResponse(c, err);

@@ -10,12 +10,15 @@ export interface HttpMetrics {
 
 /**
  * The template of the route that answered (`/agents/:agentCode`, `/health`): the last matched route
- * that is not a middleware (those are registered with `use`, method ALL, path `/*`). Paths no route
- * matched share one label, which keeps label cardinality bounded.
+ * that is not a middleware (those are registered on path `/*`, with `use` or for some methods). Paths
+ * no route matched share one label, which keeps label cardinality bounded.
  */
 export function routeTemplate(c: Context): string {
   const routes = matchedRoutes(c);
-  for (let i = routes.length - 1; i >= 0; i--) if (routes[i]!.method !== "ALL") return routes[i]!.path;
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const route = routes[i]!;
+    if (route.method !== "ALL" && route.path !== "/*") return route.path;
+  }
   return "unmatched";
 }
 
