@@ -47,7 +47,7 @@ export function requireWrk(): void {
     // wrk prints its usage and exits 1 on --version; only a missing binary is an error.
     if ((err as NodeJS.ErrnoException).code === "ENOENT")
       throw new Error(
-        "the HTTP benchmarks need wrk: sudo apt-get install wrk (Debian/Ubuntu), brew install wrk (macOS)",
+        "the HTTP benchmarks need wrk (npm run bench installs it on Debian as root): sudo apt-get install wrk (Debian/Ubuntu), brew install wrk (macOS)",
       );
   }
 }
