@@ -186,7 +186,10 @@ describe("release analysis with a real Prometheus", () => {
         new RegExp(`${service}: \\d+ requests, 5xx 0\\.00% \\(max 1\\.00%\\), p99 \\d\\.\\d{3}s \\(max 4\\.000s\\)`),
       );
     }
-    expect(Object.keys(statuses).every((key) => key.endsWith(" 200")), JSON.stringify(statuses)).toBe(true);
+    expect(
+      Object.keys(statuses).every((key) => key.endsWith(" 200")),
+      JSON.stringify(statuses),
+    ).toBe(true);
     console.log(
       `[healthy] load ${JSON.stringify(statuses)}\n${lines.filter((l) => /requests, 5xx/.test(l)).join("\n")}`,
     );

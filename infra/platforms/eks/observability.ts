@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import type * as eks from "@pulumi/eks";
 import type * as pulumi from "@pulumi/pulumi";
 import type { EksSettings } from "../../config.js";
+import { podIdentityTrustPolicy } from "./pod-identity.js";
 
 /**
  * The log groups EKS and the CloudWatch add-on would otherwise create with no expiry; created before
@@ -48,16 +49,7 @@ export function eksObservability(
   const agentRole = new aws.iam.Role(
     `${clusterName}-cloudwatch`,
     {
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Service: "pods.eks.amazonaws.com" },
-            Action: ["sts:AssumeRole", "sts:TagSession"],
-          },
-        ],
-      }),
+      assumeRolePolicy: podIdentityTrustPolicy,
     },
     opts,
   );

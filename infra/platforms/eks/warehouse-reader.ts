@@ -3,6 +3,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { RedshiftWarehouseReader } from "../platform.js";
 import { clients, readerScript, redshiftReaderScript, warehouseReaderGrants } from "../warehouse-reader.js";
+import { podIdentityTrustPolicy } from "./pod-identity.js";
 
 export interface EksReaderArgs {
   clusterName: string;
@@ -34,16 +35,7 @@ export function eksWarehouseReader(
     name,
     {
       description: "Grafana reads the warehouse (Redshift Data API), through EKS Pod Identity",
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Service: "pods.eks.amazonaws.com" },
-            Action: ["sts:AssumeRole", "sts:TagSession"],
-          },
-        ],
-      }),
+      assumeRolePolicy: podIdentityTrustPolicy,
     },
     awsOpts,
   );
