@@ -21,6 +21,9 @@ export function servicePort(name: ServiceName): number {
  */
 export const operationalPaths = ["/health", "/ready", "/metrics"] as const;
 
+/** The PromQL label matcher for users' traffic: every route but the operational paths. */
+export const trafficRoutes = `route!~"${operationalPaths.join("|")}"`;
+
 /** The two colours of a blue/green release; COLOUR in every program, `activeColor` in the stack config. */
 export const colours = ["blue", "green"] as const;
 export type Colour = (typeof colours)[number];

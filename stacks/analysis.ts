@@ -1,12 +1,11 @@
 // Judging a colour by what Prometheus saw: per service, the share of requests answered 5xx and the p99
 // latency within a time window, against the stack's thresholds (release.analysis.*).
 
-import { type Colour, operationalPaths } from "../contract/index.js";
+import { type Colour, trafficRoutes } from "../contract/index.js";
 import type { ReleaseAnalysisSettings } from "../infra/release-settings.js";
 import type { PrometheusApi } from "./prometheus-api.js";
 
 /** Probes and scrapes are not users' traffic; counting them would dilute the error ratio. */
-const notTraffic = operationalPaths.join("|");
 const freshnessTimeoutMs = 90_000;
 
 export interface Window {
@@ -48,7 +47,7 @@ export async function measureColour(
   options: { timeoutMs?: number; pollMs?: number } = {},
 ): Promise<ServiceFigures[]> {
   const { services, at } = await waitForScrapeAfter(prom, colour, window.to, options);
-  const traffic = `colour="${colour}",route!~"${notTraffic}"`;
+  const traffic = `colour="${colour}",${trafficRoutes}`;
   const since = (selector: string) => {
     const from = window.from.toFixed(3);
     // A negative difference is a counter reset (a restarted pod): then all it counted since is new.

@@ -2,6 +2,7 @@
 // monitoring) and kube-state-metrics. Every query filters by the `$colour` variable; per-service panels
 // also by `$service` (their row repeats per service). `${active_colour}` is the colour the program
 // routes traffic to, baked in at deploy time: a flip is a deploy, so the dashboard follows it.
+import { trafficRoutes } from "../../contract/index.js";
 import { variable } from "./grafana.js";
 
 export interface PromPanel {
@@ -26,7 +27,7 @@ export interface PromSection {
 }
 
 /** Requests that are traffic: not probes and not scrapes. */
-const traffic = 'route!~"/health|/ready|/metrics"';
+const traffic = trafficRoutes;
 const svc = 'service="$service", colour=~"$colour"';
 /** Deployments and HPAs are named <service>-<colour>. */
 const workload = (label: string) => `namespace="$namespace", ${label}=~"$service-($colour)"`;

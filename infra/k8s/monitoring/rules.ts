@@ -3,7 +3,7 @@
 // "Alerts and runbooks" has one section per alert, which each alert's runbook_url points to).
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { operationalPaths } from "../../../contract/index.js";
+import { trafficRoutes } from "../../../contract/index.js";
 import { aggregatorCronJob } from "../aggregator.js";
 import { partOf } from "../apps.js";
 import { cronMaxIntervalSeconds } from "./cron.js";
@@ -86,7 +86,7 @@ export const p99Record = "service_colour:http_request_duration_seconds:p99_rate5
 export function alertRuleGroups(o: AlertRulesOptions): RuleGroup[] {
   const scoped = (metric: string, ...matchers: string[]) =>
     `${metric}{${[`namespace="${o.namespace}"`, ...matchers].join(", ")}}`;
-  const traffic = `route!~"${operationalPaths.join("|")}"`;
+  const traffic = trafficRoutes;
   const alert = (
     name: string,
     severity: Severity,
