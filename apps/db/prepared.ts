@@ -1,6 +1,7 @@
 import { getTableColumns, getTableName } from "drizzle-orm";
 import type { MySqlColumn, MySqlTable } from "drizzle-orm/mysql-core";
 import type { Database } from "./client.js";
+import { varcharLength } from "./schema/columns.js";
 
 // Column kinds mysql2 reads exactly as drizzle would map them, given the pool options in client.ts
 // (DATE as strings, TIMESTAMP as Dates in UTC, DECIMAL as strings, safe BIGINTs as numbers).
@@ -18,7 +19,7 @@ const plainColumnTypes = new Set([
 
 /** exactVarchar (schema/columns.ts): a VARCHAR with a collation, read as any VARCHAR is. */
 const isExactVarchar = (column: MySqlColumn) =>
-  column.columnType === "MySqlCustomColumn" && /^varchar\(\d+\) /.test(column.getSQLType());
+  column.columnType === "MySqlCustomColumn" && varcharLength(column) !== undefined;
 
 /**
  * The row of `table` whose `key` column equals a value, read with mysql2 directly: for the hottest

@@ -5,6 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { type Column, getTableColumns, type Table } from "drizzle-orm";
 import { createSchemaFactory } from "drizzle-zod";
+import { varcharLength } from "../db/schema/columns.js";
 import { moneyOutput } from "../money/amount.js";
 import { timestamp } from "./fields.js";
 
@@ -13,9 +14,9 @@ export const { createInsertSchema, createSelectSchema } = createSchemaFactory({ 
 
 /** A string column's VARCHAR length, for the field rule that fills it (also the exact-collation ones). */
 export function lengthOf(column: Column): number {
-  const length = /^varchar\((\d+)\)/.exec(column.getSQLType())?.[1];
-  if (!length) throw new Error(`column ${column.name} is not a VARCHAR`);
-  return Number(length);
+  const length = varcharLength(column);
+  if (length === undefined) throw new Error(`column ${column.name} is not a VARCHAR`);
+  return length;
 }
 
 type Columns<T extends Table> = T["_"]["columns"];

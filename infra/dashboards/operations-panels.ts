@@ -26,14 +26,12 @@ export interface PromSection {
   panels: PromPanel[];
 }
 
-/** Requests that are traffic: not probes and not scrapes. */
-const traffic = trafficRoutes;
 const svc = 'service="$service", colour=~"$colour"';
 /** Deployments and HPAs are named <service>-<colour>. */
 const workload = (label: string) => `namespace="$namespace", ${label}=~"$service-($colour)"`;
 
 const quantile = (q: number) =>
-  `histogram_quantile(${q}, sum by (colour, le) (rate(http_request_duration_seconds_bucket{${svc}, ${traffic}}[5m])))`;
+  `histogram_quantile(${q}, sum by (colour, le) (rate(http_request_duration_seconds_bucket{${svc}, ${trafficRoutes}}[5m])))`;
 
 const overview: PromSection = {
   title: "Traffic",
@@ -47,7 +45,7 @@ const overview: PromSection = {
       unit: "reqps",
       queries: [
         {
-          expr: `sum by (colour) (rate(http_requests_total{colour="\${active_colour}", colour=~"$colour", ${traffic}}[5m]))`,
+          expr: `sum by (colour) (rate(http_requests_total{colour="\${active_colour}", colour=~"$colour", ${trafficRoutes}}[5m]))`,
           legend: "{{colour}}",
         },
       ],
@@ -61,7 +59,7 @@ const overview: PromSection = {
       unit: "reqps",
       queries: [
         {
-          expr: `sum by (colour) (rate(http_requests_total{colour=~"$colour", ${traffic}}[5m]))`,
+          expr: `sum by (colour) (rate(http_requests_total{colour=~"$colour", ${trafficRoutes}}[5m]))`,
           legend: "{{colour}}",
         },
       ],
@@ -93,7 +91,9 @@ const perService: PromSection = {
       description: "Requests per second per colour (probes and scrapes left out).",
       viz: "timeseries",
       unit: "reqps",
-      queries: [{ expr: `sum by (colour) (rate(http_requests_total{${svc}, ${traffic}}[5m]))`, legend: "{{colour}}" }],
+      queries: [
+        { expr: `sum by (colour) (rate(http_requests_total{${svc}, ${trafficRoutes}}[5m]))`, legend: "{{colour}}" },
+      ],
       dataFromServices: true,
     },
     {

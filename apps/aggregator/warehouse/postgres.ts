@@ -8,12 +8,16 @@ import type { Dialect, Warehouse } from "./warehouse.js";
 // node-pg binds at most 65,535 values; Redshift's documented ceiling for a prepared statement is lower.
 const maxParams = 30_000;
 
+const postgresVarchar = (chars: number) => `VARCHAR(${chars})`;
+// Redshift sizes VARCHAR in bytes; UTF-8 needs up to 4 a character.
+const redshiftVarchar = (chars: number) => `VARCHAR(${Math.min(chars * 4, 65_535)})`;
+
 export const postgresDialect: Dialect = {
   name: "postgres",
   timestamp: "TIMESTAMP",
-  varchar: (chars) => `VARCHAR(${chars})`,
+  varchar: postgresVarchar,
   // PostgreSQL's database collations are deterministic: strings are equal only when their bytes are.
-  key: (chars) => `VARCHAR(${chars})`,
+  key: postgresVarchar,
   dropTemporaryTable: (name) => `DROP TABLE ${name}`,
   maxParams,
 };
@@ -25,10 +29,9 @@ export const postgresDialect: Dialect = {
 export const redshiftDialect: Dialect = {
   ...postgresDialect,
   name: "redshift",
-  // Redshift sizes VARCHAR in bytes; UTF-8 needs up to 4 a character.
-  varchar: (chars) => `VARCHAR(${Math.min(chars * 4, 65_535)})`,
+  varchar: redshiftVarchar,
   // Case-sensitive unless the database was created CASE_INSENSITIVE (not supported here).
-  key: (chars) => `VARCHAR(${Math.min(chars * 4, 65_535)})`,
+  key: redshiftVarchar,
 };
 
 const sslModes = ["disable", "require", "verify-ca", "verify-full"] as const;

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type Column, sql } from "drizzle-orm";
 import { bigint, customType, decimal, timestamp, varchar } from "drizzle-orm/mysql-core";
 
 // MariaDB rejects drizzle's defaultNow() on TIMESTAMP(3); spell the default out.
@@ -41,3 +41,9 @@ export const traceColumns = () => ({
   requestId: varchar("request_id", { length: 128 }),
   traceparent: varchar("traceparent", { length: 55 }),
 });
+
+/** A column's VARCHAR length (plain `varchar` or `exactVarchar`), or undefined for any other type. */
+export function varcharLength(column: Column): number | undefined {
+  const length = /^varchar\((\d+)\)/.exec(column.getSQLType())?.[1];
+  return length === undefined ? undefined : Number(length);
+}

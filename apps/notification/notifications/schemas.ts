@@ -10,6 +10,7 @@ import {
 } from "../../http/fields.js";
 import { pageQuery, pageSchema } from "../../http/pagination.js";
 import { apiFormats, createInsertSchema, createSelectSchema, lengthOf } from "../../http/table-schemas.js";
+import type { NotificationRow } from "../delivery/channels.js";
 
 /** What a client may send: the table's columns under the API's rules. */
 export const newNotificationBody = createInsertSchema(notifications, {
@@ -57,7 +58,7 @@ export const notificationSchema = createSelectSchema(notifications, apiFormats(n
   .omit({ dedupeOwner: true, leaseToken: true, requestId: true, traceparent: true })
   .openapi("Notification");
 
-export const toNotification = (row: typeof notifications.$inferSelect): z.infer<typeof notificationSchema> => ({
+export const toNotification = (row: NotificationRow): z.infer<typeof notificationSchema> => ({
   id: row.id,
   recipient: row.recipient,
   type: row.type,

@@ -3,7 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { datasourceUids, warehousePluginIds } from "../../dashboards/grafana.js";
 import { dashboards } from "../../dashboards/index.js";
 import type { WarehouseReader } from "../../platforms/platform.js";
-import { partOf } from "../apps.js";
 
 /**
  * What kube-prometheus-stack's Grafana sidecars load (chart 88.5.3 values): ConfigMaps or Secrets
@@ -13,7 +12,7 @@ export const dashboardLabels = { grafana_dashboard: "1" };
 export const datasourceLabels = { grafana_datasource: "1" };
 /** The annotation the dashboard sidecar reads the Grafana folder from (set in monitoringValues). */
 export const folderAnnotation = "grafana_folder";
-export const dashboardFolder = "Moon Agent Tracker";
+const dashboardFolder = "Moon Agent Tracker";
 /** Grafana's Amazon Redshift datasource, pinned (`id@version`, as Grafana's plugin preinstall reads it). */
 export const redshiftPlugin = `${warehousePluginIds.redshift}@2.5.0`;
 /** Kubernetes refuses a ConfigMap whose data is over 1 MiB. */
@@ -45,7 +44,7 @@ export interface GrafanaContentArgs {
  * Prometheus datasource is the chart's own, whose uid the dashboards default to.
  */
 export function grafanaContent(args: GrafanaContentArgs, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
-  const labels = { ...args.labels, "app.kubernetes.io/part-of": partOf };
+  const labels = args.labels;
   const files = dashboards({
     warehouses: [args.warehouse.engine],
     activeColour: args.activeColour,
@@ -88,7 +87,7 @@ export function grafanaContent(args: GrafanaContentArgs, opts: pulumi.CustomReso
 }
 
 /** The warehouse as a Grafana provisioned datasource, with the uid the Sales KPI dashboard names. */
-export function warehouseDatasource(reader: WarehouseReader): pulumi.Output<object> {
+function warehouseDatasource(reader: WarehouseReader): pulumi.Output<object> {
   const common = {
     name: "Moon warehouse",
     uid: datasourceUids.warehouse,

@@ -7,7 +7,7 @@ import { partOf } from "../apps.js";
 import { mebibytesOf } from "../pod.js";
 import { dashboardLabels, datasourceLabels, folderAnnotation, redshiftPlugin } from "./grafana.js";
 
-export const monitoringChart = "oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack";
+const monitoringChart = "oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack";
 /** Helm release name: it prefixes every object of the chart (`kube-prometheus-stack-prometheus`, …). */
 export const releaseName = "kube-prometheus-stack";
 

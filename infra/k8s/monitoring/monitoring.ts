@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringSettings } from "../../config.js";
 import type { WarehouseReader } from "../../platforms/platform.js";
-import type { AppService } from "../apps.js";
+import { type AppService, partOf } from "../apps.js";
 import { grafanaContent } from "./grafana.js";
 import { MonitoringInstall, prometheusPodLabels } from "./install.js";
 import { serviceMonitors } from "./monitors.js";
@@ -55,7 +55,8 @@ export class Monitoring extends pulumi.ComponentResource {
     }
     // The monitoring kinds exist only once the chart has installed its CRDs.
     const objects = { parent: this, dependsOn: this.install ? [this.install.release] : [] };
-    const labels = settings.objectLabels;
+    // Every monitoring object carries the project's part-of label beside what an existing Prometheus selects by.
+    const labels = { ...settings.objectLabels, "app.kubernetes.io/part-of": partOf };
 
     serviceMonitors({ namespace: args.namespace, services: args.services, labels }, objects);
 

@@ -12,7 +12,7 @@ const discovered = (kind: "service" | "pod", label: string) =>
  * `service` would be the Kubernetes Service name); the relabelings give Prometheus's own series about
  * the target (`up`, `scrape_*`) the same three.
  */
-export function serviceMonitorSpec(service: AppService): Record<string, unknown> {
+function serviceMonitorSpec(service: AppService): Record<string, unknown> {
   return {
     selector: {
       matchLabels: {
@@ -40,7 +40,7 @@ export function serviceMonitorSpec(service: AppService): Record<string, unknown>
 export interface ServiceMonitorsArgs {
   namespace: pulumi.Input<string>;
   services: readonly AppService[];
-  /** Extra labels an existing Prometheus selects monitors by. */
+  /** Labels of each monitor: the part-of label and what an existing Prometheus selects monitors by. */
   labels: Record<string, string>;
 }
 
@@ -55,7 +55,7 @@ export function serviceMonitors(args: ServiceMonitorsArgs, opts: pulumi.CustomRe
           metadata: {
             name: service.name,
             namespace: args.namespace,
-            labels: { ...args.labels, "app.kubernetes.io/part-of": partOf },
+            labels: args.labels,
           },
           spec: serviceMonitorSpec(service),
         },

@@ -1,10 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringSettings } from "../../config.js";
-import { partOf } from "../apps.js";
 
-export const receiversSecret = "alert-receivers";
-export const receiverName = "moon";
+const receiversSecret = "alert-receivers";
+const receiverName = "moon";
 
 export interface ReceiversArgs {
   namespace: pulumi.Input<string>;
@@ -21,7 +20,7 @@ export interface ReceiversArgs {
  */
 export function alertReceivers(args: ReceiversArgs, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
   if (!args.webhookUrl && !args.email) return [];
-  const labels = { ...args.labels, "app.kubernetes.io/part-of": partOf };
+  const labels = args.labels;
   const secretRef = (key: string) => ({ name: receiversSecret, key });
 
   const stringData: Record<string, pulumi.Input<string>> = {};

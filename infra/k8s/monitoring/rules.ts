@@ -5,7 +5,6 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { trafficRoutes } from "../../../contract/index.js";
 import { aggregatorCronJob } from "../aggregator.js";
-import { partOf } from "../apps.js";
 import { cronMaxIntervalSeconds } from "./cron.js";
 
 /** 99.5 % of each service's requests (per colour) succeed: the error budget is 0.5 %. */
@@ -80,13 +79,12 @@ export interface AlertRulesOptions {
 }
 
 /** Recording rules: the 5xx share of each service and colour per window, and its p99 latency. */
-export const errorRatioRecord = (window: string) => `service_colour:http_server_errors:ratio_rate${window}`;
-export const p99Record = "service_colour:http_request_duration_seconds:p99_rate5m";
+const errorRatioRecord = (window: string) => `service_colour:http_server_errors:ratio_rate${window}`;
+const p99Record = "service_colour:http_request_duration_seconds:p99_rate5m";
 
 export function alertRuleGroups(o: AlertRulesOptions): RuleGroup[] {
   const scoped = (metric: string, ...matchers: string[]) =>
     `${metric}{${[`namespace="${o.namespace}"`, ...matchers].join(", ")}}`;
-  const traffic = trafficRoutes;
   const alert = (
     name: string,
     severity: Severity,
@@ -112,14 +110,14 @@ export function alertRuleGroups(o: AlertRulesOptions): RuleGroup[] {
       ...windows.map(
         (w): RecordingRule => ({
           record: errorRatioRecord(w),
-          expr: `sum ${byServiceColour} (rate(${scoped("http_requests_total", traffic, 'status=~"5.."')}[${w}]))
+          expr: `sum ${byServiceColour} (rate(${scoped("http_requests_total", trafficRoutes, 'status=~"5.."')}[${w}]))
 /
-sum ${byServiceColour} (rate(${scoped("http_requests_total", traffic)}[${w}]))`,
+sum ${byServiceColour} (rate(${scoped("http_requests_total", trafficRoutes)}[${w}]))`,
         }),
       ),
       {
         record: p99Record,
-        expr: `histogram_quantile(0.99, sum by (namespace, service, colour, le) (rate(${scoped("http_request_duration_seconds_bucket", traffic)}[5m])))`,
+        expr: `histogram_quantile(0.99, sum by (namespace, service, colour, le) (rate(${scoped("http_request_duration_seconds_bucket", trafficRoutes)}[5m])))`,
       },
       ...burnRates.map((b) => {
         const over = `(${b.factor} * ${slo.errorBudget})`;
@@ -296,7 +294,7 @@ export const isAlert = (rule: AlertRule | RecordingRule): rule is AlertRule => "
 
 export interface AlertRulesArgs {
   namespace: pulumi.Input<string>;
-  /** Extra labels an existing Prometheus selects rules by. */
+  /** Labels of the object: the part-of label and what an existing Prometheus selects rules by. */
   labels: Record<string, string>;
   rules: AlertRulesOptions;
 }
@@ -311,7 +309,7 @@ export function alertRules(args: AlertRulesArgs, opts: pulumi.CustomResourceOpti
       metadata: {
         name: "moon-alerts",
         namespace: args.namespace,
-        labels: { ...args.labels, "app.kubernetes.io/part-of": partOf },
+        labels: args.labels,
       },
       spec: { groups: alertRuleGroups(args.rules) },
     },
