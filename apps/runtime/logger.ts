@@ -1,15 +1,60 @@
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 
 export type { Logger };
+
+/** The longest a line waits for the lines logged after it, and how much may wait at most. */
+const batchWindowMs = 5;
+const batchMaxChars = 64 * 1024;
+
+let stdout: DestinationStream | undefined;
+const sharedStdout = () => {
+  stdout ??= batchedStdout();
+  return stdout;
+};
+
+/**
+ * Stdout, written in batches: the lines logged within a few milliseconds go out in one asynchronous
+ * write. Handing every line to the writer as it came cost a write, and a trip through libuv's thread
+ * pool, per one or two requests: about 4 µs of CPU per request under load (README, benchmarks).
+ * Nothing is dropped: a waiting batch keeps the process alive until written, and is written before
+ * pino's own exit hook flushes the writer when the process exits. One per process, shared by every
+ * logger in it.
+ */
+function batchedStdout(): DestinationStream & { flush(cb?: (err?: Error) => void): void } {
+  const out = pino.destination({ sync: false });
+  let lines: string[] = [];
+  let chars = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (lines.length === 0) return;
+    const batch = lines.join("");
+    lines = [];
+    chars = 0;
+    out.write(batch);
+  };
+  // `out` registered pino's exit hook when it was made; this one must run before it.
+  process.prependListener("exit", flush);
+  return {
+    write(line: string) {
+      lines.push(line);
+      chars += line.length;
+      if (chars >= batchMaxChars) flush();
+      else timer ??= setTimeout(flush, batchWindowMs);
+    },
+    // pino's logger.flush(cb): what waits here, then the writer.
+    flush(cb?: (err?: Error) => void) {
+      flush();
+      out.flush(cb);
+    },
+  };
+}
 
 const topLevelSecrets = ["authorization", "password", "url"];
 const censor = "[redacted]";
 
-/**
- * JSON logs on stdout; credentials are redacted wherever they could appear. Written asynchronously:
- * lines logged while a write is in flight go out together in the next one (no line is dropped or
- * held back when idle, and pino flushes what is pending on exit).
- */
+/** JSON logs on stdout, written in batches (above); credentials are redacted wherever they could appear. */
 export function createLogger(base: { service: string; colour?: string; version?: string }, level = "info"): Logger {
   return pino(
     {
@@ -22,7 +67,7 @@ export function createLogger(base: { service: string; colour?: string; version?:
         censor,
       },
     },
-    pino.destination({ sync: false }),
+    sharedStdout(),
   );
 }
 
