@@ -25,6 +25,7 @@ export const acmeSolver = { labels: { "acme.cert-manager.io/http01-solver": "tru
 
 type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 type Spec = k8s.types.input.networking.v1.NetworkPolicySpec;
+type LabelSelector = k8s.types.input.meta.v1.LabelSelector;
 
 const byName = (...names: string[]) => ({
   matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: names }],
@@ -94,43 +95,25 @@ export class NetworkPolicies extends pulumi.ComponentResource {
         podSelector: { matchLabels: proxyPodLabels(args.namespaceName) },
       },
     ];
-    for (const service of args.services) {
-      policy(`allow-gateway-to-${service.name}`, {
-        podSelector: byName(service.name),
-        policyTypes: ["Ingress"],
-        ingress: [{ from: fromGateway, ports: [tcp(service.port)] }],
-      });
-    }
+    /** Lets `from` reach the selected pods on one TCP port. */
+    const admit = (name: string, podSelector: LabelSelector, from: Peer[], port: number) =>
+      policy(name, { podSelector, policyTypes: ["Ingress"], ingress: [{ from, ports: [tcp(port)] }] });
+    for (const service of args.services)
+      admit(`allow-gateway-to-${service.name}`, byName(service.name), fromGateway, service.port);
 
     if (args.acmeHttp01) {
       // The ACME server's challenge request comes in through the gateway to the solver cert-manager
       // starts in this namespace; without this the certificate is never issued.
-      policy("allow-gateway-to-acme-solver", {
-        podSelector: { matchLabels: acmeSolver.labels },
-        policyTypes: ["Ingress"],
-        ingress: [{ from: fromGateway, ports: [tcp(acmeSolver.port)] }],
-      });
+      admit("allow-gateway-to-acme-solver", { matchLabels: acmeSolver.labels }, fromGateway, acmeSolver.port);
     }
 
     const scrapers = args.scrapers;
     if (scrapers) {
-      for (const service of args.services) {
-        policy(`allow-scrape-${service.name}`, {
-          podSelector: byName(service.name),
-          policyTypes: ["Ingress"],
-          ingress: [
-            {
-              from: [
-                {
-                  namespaceSelector: namespaceNamed(scrapers.namespace),
-                  podSelector: { matchLabels: scrapers.podLabels },
-                },
-              ],
-              ports: [tcp(service.port)],
-            },
-          ],
-        });
-      }
+      const fromScrapers: Peer[] = [
+        { namespaceSelector: namespaceNamed(scrapers.namespace), podSelector: { matchLabels: scrapers.podLabels } },
+      ];
+      for (const service of args.services)
+        admit(`allow-scrape-${service.name}`, byName(service.name), fromScrapers, service.port);
     }
 
     const notification = args.services.find((s) => s.name === "notification");
