@@ -61,9 +61,14 @@ export function preparedStatement<R>(
             statements.set(conn, statement);
             execute(statement, false);
           });
-        const known = statements.get(conn);
-        if (known) execute(known, true);
-        else prepare();
+        // A throw while starting (a value mysql2 cannot send) must still give the connection back.
+        try {
+          const known = statements.get(conn);
+          if (known) execute(known, true);
+          else prepare();
+        } catch (e) {
+          finish(e as QueryError);
+        }
       });
     });
 }

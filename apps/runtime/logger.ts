@@ -14,8 +14,8 @@ const sharedStdout = () => {
 
 /**
  * Stdout, written in batches: the lines logged within a few milliseconds go out in one asynchronous
- * write. Handing every line to the writer as it came cost a write, and a trip through libuv's thread
- * pool, per one or two requests: about 4 µs of CPU per request under load (README, benchmarks).
+ * write. Handing every line to the writer as it came cost a write through libuv's thread pool per
+ * one or two requests: 3-4 µs of CPU per request under load (README, benchmarks).
  * Nothing is dropped: a waiting batch keeps the process alive until written, and is written before
  * pino's own exit hook flushes the writer when the process exits. One per process, shared by every
  * logger in it.
