@@ -3,9 +3,9 @@
 // Each resource's row mapper (`toAgent`, …) returns its response schema's type, so a column the table
 // gains fails the typecheck there until the mapper shows it or the schema omits it.
 import { z } from "@hono/zod-openapi";
-import { type Column, getTableColumns, type Table } from "drizzle-orm";
+import { getTableColumns, type Table } from "drizzle-orm";
 import { createSchemaFactory } from "drizzle-zod";
-import { varcharLength } from "../db/schema/columns.js";
+import { lengthOf } from "../db/schema/columns.js";
 import { moneyOutput } from "../money/amount.js";
 import { timestamp } from "./fields.js";
 
@@ -13,11 +13,7 @@ import { timestamp } from "./fields.js";
 export const { createInsertSchema, createSelectSchema } = createSchemaFactory({ zodInstance: z });
 
 /** A string column's VARCHAR length, for the field rule that fills it (also the exact-collation ones). */
-export function lengthOf(column: Column): number {
-  const length = varcharLength(column);
-  if (length === undefined) throw new Error(`column ${column.name} is not a VARCHAR`);
-  return length;
-}
+export { lengthOf };
 
 type Columns<T extends Table> = T["_"]["columns"];
 type KeysWhere<T extends Table, Of extends "data" | "columnType", Is> = {

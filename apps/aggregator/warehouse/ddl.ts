@@ -1,8 +1,7 @@
 // The warehouse tables, created idempotently on every run. Plain SQL every dialect (and Redshift)
 // accepts: primary keys are enforced by MySQL and PostgreSQL and informational on Redshift, where the
 // aggregator's delete-then-insert keeps them true anyway.
-import type { Column } from "drizzle-orm";
-import { varcharLength } from "../../db/schema/columns.js";
+import { lengthOf } from "../../db/schema/columns.js";
 import { notifications, sales } from "../../db/schema/index.js";
 import type { Dialect, Warehouse } from "./warehouse.js";
 
@@ -11,7 +10,6 @@ export const runsTable = "aggregator_runs";
 /** Amounts summed over millions of DECIMAL(14,2) sales need more digits than one sale. */
 const total = "DECIMAL(20,2)";
 
-const lengthOf = (column: Column) => varcharLength(column) ?? 0;
 /**
  * The codes and names facts are keyed by, in every table that has them: compared exactly (`dialect.key`),
  * as long as the source columns they come from.

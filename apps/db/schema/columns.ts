@@ -47,3 +47,10 @@ export function varcharLength(column: Column): number | undefined {
   const length = /^varchar\((\d+)\)/.exec(column.getSQLType())?.[1];
   return length === undefined ? undefined : Number(length);
 }
+
+/** A VARCHAR column's length, for what is sized from it (request rules, warehouse keys); throws for any other type. */
+export function lengthOf(column: Column): number {
+  const length = varcharLength(column);
+  if (length === undefined) throw new Error(`column ${column.name} is not a VARCHAR`);
+  return length;
+}

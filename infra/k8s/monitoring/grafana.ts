@@ -44,7 +44,6 @@ export interface GrafanaContentArgs {
  * Prometheus datasource is the chart's own, whose uid the dashboards default to.
  */
 export function grafanaContent(args: GrafanaContentArgs, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
-  const labels = args.labels;
   const files = dashboards({
     warehouses: [args.warehouse.engine],
     activeColour: args.activeColour,
@@ -58,7 +57,7 @@ export function grafanaContent(args: GrafanaContentArgs, opts: pulumi.CustomReso
           metadata: {
             name: `dashboard-${file.replace(/\.json$/, "")}`,
             namespace: args.namespace,
-            labels: { ...labels, ...dashboardLabels },
+            labels: { ...args.labels, ...dashboardLabels },
             annotations: { [folderAnnotation]: dashboardFolder },
           },
           data: dashboardData(file, board),
@@ -72,7 +71,7 @@ export function grafanaContent(args: GrafanaContentArgs, opts: pulumi.CustomReso
       metadata: {
         name: "grafana-warehouse-datasource",
         namespace: args.namespace,
-        labels: { ...labels, ...datasourceLabels },
+        labels: { ...args.labels, ...datasourceLabels },
       },
       // Grafana reads provisioning files as YAML, of which JSON is a part.
       stringData: {

@@ -20,7 +20,6 @@ export interface ReceiversArgs {
  */
 export function alertReceivers(args: ReceiversArgs, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
   if (!args.webhookUrl && !args.email) return [];
-  const labels = args.labels;
   const secretRef = (key: string) => ({ name: receiversSecret, key });
 
   const stringData: Record<string, pulumi.Input<string>> = {};
@@ -28,7 +27,10 @@ export function alertReceivers(args: ReceiversArgs, opts: pulumi.CustomResourceO
   if (args.smtpPassword) stringData["smtp-password"] = args.smtpPassword;
   const secret = new k8s.core.v1.Secret(
     receiversSecret,
-    { metadata: { name: receiversSecret, namespace: args.namespace, labels }, stringData: pulumi.secret(stringData) },
+    {
+      metadata: { name: receiversSecret, namespace: args.namespace, labels: args.labels },
+      stringData: pulumi.secret(stringData),
+    },
     opts,
   );
 
@@ -38,7 +40,7 @@ export function alertReceivers(args: ReceiversArgs, opts: pulumi.CustomResourceO
     {
       apiVersion: "monitoring.coreos.com/v1alpha1",
       kind: "AlertmanagerConfig",
-      metadata: { name: receiverName, namespace: args.namespace, labels },
+      metadata: { name: receiverName, namespace: args.namespace, labels: args.labels },
       spec: {
         route: {
           receiver: receiverName,
