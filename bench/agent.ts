@@ -9,19 +9,17 @@ import {
   alternate,
   countRequestLines,
   imageNodeOptions,
-  load,
-  numberFlag,
   peerComparison,
   report,
   requireWrk,
+  roundFlags,
   startChild,
   startPeer,
 } from "./lib/load.js";
 
 export async function run(args: string[]): Promise<void> {
   requireWrk();
-  const seconds = numberFlag(args, "seconds", 10);
-  const rounds = numberFlag(args, "rounds", 3);
+  const { rounds, seconds, warmupSeconds } = roundFlags(args);
   const key = "bench-viewer-key-000000000000";
   const peerDb = await freshDatabase();
   const serviceDb = await freshDatabase();
@@ -46,20 +44,20 @@ export async function run(args: string[]): Promise<void> {
       headers: { authorization: `Bearer ${key}` },
       durationSeconds: seconds,
     });
-    // Warm both up (JIT, pools) before measuring.
-    await load({ ...target(18100), durationSeconds: 3 });
-    const warm = await load({ ...target(18000), durationSeconds: 3 });
-    const r = await alternate(rounds, target(18100), target(18000));
+    const r = await alternate({ rounds, warmupSeconds }, target(18100), target(18000));
     if (r.peer.non2xx + r.peer.errors > 0) console.error(`the peer failed requests:\n${peer.stderrHead()}`);
     const rss = service.peakRssMb();
     await service.stop();
     const logged = countRequestLines(service.logFile!);
 
-    report(`GET /agents/{code}, 50 connections, ${rounds} alternating rounds of ${seconds}s`, [
-      ...peerComparison(r),
-      ["service request log lines / requests", `${logged} / ${warm.total + r.service.total}`],
-      ["service peak RSS MB", `${rss} (goal < 120; NODE_OPTIONS as in the image: ${imageNodeOptions()})`],
-    ]);
+    report(
+      `GET /agents/{code}, 50 connections, ${rounds} alternating rounds of ${seconds}s after ${warmupSeconds}s of warm-up each`,
+      [
+        ...peerComparison(r),
+        ["service request log lines / requests", `${logged} / ${r.serviceWarmRequests + r.service.total}`],
+        ["service peak RSS MB", `${rss} (goal < 120; NODE_OPTIONS as in the image: ${imageNodeOptions()})`],
+      ],
+    );
   } finally {
     for (const child of running) await child.stop();
     await peerDb.drop();

@@ -1,9 +1,9 @@
 // The minimal peer: the least a Node service must do for the same request. Plain node:http, a mysql2
 // pool of 10 (callback API), a bearer check, and the same SQL as the service:
 //   agent: GET /agents/{code}, the keyed SELECT, the agent as JSON (404 when unknown);
-//   sales: POST /sales, one transaction per request: the agent/product/authorisation and targets
-//          revision read under a shared lock, the sale, its change-log row, one progress event per
-//          matching target.
+//   sales: POST /sales and POST /sales/batch, one transaction per request: the agents'
+//          product/authorisation and targets revision read under a shared lock, the sales in one
+//          INSERT, their change-log rows, one progress event per (target, period) the request moves.
 // No logging, metrics, validation beyond what the SQL needs, or group commit.
 // `node --import tsx bench/peer.ts agent|sales` with PORT, DATABASE_URL and PEER_KEY.
 import { createHash } from "node:crypto";
@@ -68,57 +68,121 @@ interface NewSale {
   saleDate: string;
 }
 
-async function recordSale(sale: NewSale): Promise<[number, unknown]> {
+interface Seller {
+  status: string;
+  branch: string;
+  team: string;
+  products: Set<string>;
+}
+
+/**
+ * One transaction for a request's sales: the agents, their authorisations and the targets revision
+ * read under a shared lock; the authorised sales in one multi-row INSERT (a lone sale's id is the
+ * insert id, several are read back, as ids of a multi-row insert need not be consecutive); their
+ * change-log rows; one progress event per (target, period) they move. Returns each sale's status and id.
+ */
+interface Recorded {
+  saleRef: string;
+  status: number;
+  /** The stored row's own fields, for a recorded sale. */
+  id?: number;
+  branch?: string;
+  team?: string;
+  at?: string;
+}
+
+async function recordSales(batch: NewSale[]): Promise<Recorded[]> {
   const conn = await new Promise<mysql.PoolConnection>((resolve, reject) =>
     pool.getConnection((err, c) => (err ? reject(err) : resolve(c))),
   );
   try {
     await query(conn, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
     await query(conn, "START TRANSACTION");
-    const [found] = await query(
+    const found = await query(
       conn,
-      `SELECT a.status, a.branch, a.team, r.revision, p.product_code
+      `SELECT a.agent_code, a.status, a.branch, a.team, r.revision, p.product_code
        FROM agents a JOIN targets_revision r ON r.id = 1
-       LEFT JOIN agent_products ap ON ap.agent_code = a.agent_code AND ap.product_code = ?
+       LEFT JOIN agent_products ap ON ap.agent_code = a.agent_code AND ap.product_code IN (?)
        LEFT JOIN products p ON p.product_code = ap.product_code
-       WHERE a.agent_code = ? LOCK IN SHARE MODE`,
-      [sale.productCode, sale.agentCode],
+       WHERE a.agent_code IN (?) LOCK IN SHARE MODE`,
+      [[...new Set(batch.map((s) => s.productCode))], [...new Set(batch.map((s) => s.agentCode))]],
     );
-    if (found?.status !== "active" || !found.product_code) {
-      await query(conn, "ROLLBACK");
-      return [422, { error: "agent unknown, inactive or not authorised" }];
+    const sellers = new Map<string, Seller>();
+    for (const r of found) {
+      const seller = sellers.get(r.agent_code as string) ?? {
+        status: r.status as string,
+        branch: r.branch as string,
+        team: r.team as string,
+        products: new Set<string>(),
+      };
+      if (r.product_code) seller.products.add(r.product_code as string);
+      sellers.set(r.agent_code as string, seller);
     }
-    if (found.revision !== targetsRevision) {
+    const sellerOf = (s: NewSale) => {
+      const seller = sellers.get(s.agentCode);
+      return seller?.status === "active" && seller.products.has(s.productCode) ? seller : undefined;
+    };
+    const valid = batch.filter((s) => sellerOf(s));
+    if (valid.length === 0) {
+      await query(conn, "ROLLBACK");
+      return batch.map((s) => ({ saleRef: s.saleRef, status: 422 }));
+    }
+    const revision = found[0]!.revision as number;
+    if (revision !== targetsRevision) {
       const byKey = new Map<string, Target[]>();
       for (const t of await query(conn, "SELECT id, scope, target_key, period FROM targets")) {
         const k = `${t.scope}:${t.target_key}`;
         byKey.set(k, [...(byKey.get(k) ?? []), { id: t.id as number, period: t.period as Period }]);
       }
       targetsByKey = byKey;
-      targetsRevision = found.revision as number;
+      targetsRevision = revision;
     }
     const now = new Date();
-    const branch = found.branch as string;
-    const team = found.team as string;
     const inserted = (await query(
       conn,
-      "INSERT INTO sales (sale_ref, agent_code, product_code, amount, sale_date, branch, team, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      [sale.saleRef, sale.agentCode, sale.productCode, sale.amount, sale.saleDate, branch, team, now, now],
+      "INSERT INTO sales (sale_ref, agent_code, product_code, amount, sale_date, branch, team, created_at, updated_at) VALUES ?",
+      [
+        valid.map((s) => {
+          const { branch, team } = sellerOf(s)!;
+          return [s.saleRef, s.agentCode, s.productCode, s.amount, s.saleDate, branch, team, now, now];
+        }),
+      ],
     )) as unknown as { insertId: number };
-    await query(conn, "INSERT INTO sale_changes (sale_id, sale_date) VALUES (?, ?)", [
-      inserted.insertId,
-      sale.saleDate,
+    const ids = new Map<string, number>();
+    if (valid.length === 1) ids.set(valid[0]!.saleRef, inserted.insertId);
+    else
+      for (const r of await query(conn, "SELECT id, sale_ref FROM sales WHERE sale_ref IN (?)", [
+        valid.map((s) => s.saleRef),
+      ]))
+        ids.set(r.sale_ref as string, r.id as number);
+    await query(conn, "INSERT INTO sale_changes (sale_id, sale_date) VALUES ?", [
+      valid.map((s) => [ids.get(s.saleRef), s.saleDate]),
     ]);
-    const matching = [`agent:${sale.agentCode}`, `team:${team}`, `branch:${branch}`, `product:${sale.productCode}`]
-      .flatMap((k) => targetsByKey.get(k) ?? [])
-      .map((t) => [t.id, periodStart(t.period, sale.saleDate), sale.amount]);
-    if (matching.length)
-      await query(conn, "INSERT INTO progress_events (target_id, period_start, delta) VALUES ?", [matching]);
+    // Amounts in cents, summed per (target, period).
+    const moved = new Map<string, [number, string, number]>();
+    for (const s of valid) {
+      const { branch, team } = sellerOf(s)!;
+      for (const k of [`agent:${s.agentCode}`, `team:${team}`, `branch:${branch}`, `product:${s.productCode}`])
+        for (const t of targetsByKey.get(k) ?? []) {
+          const start = periodStart(t.period, s.saleDate);
+          const entry = moved.get(`${t.id}|${start}`) ?? [t.id, start, 0];
+          entry[2] += Math.round(Number(s.amount) * 100);
+          moved.set(`${t.id}|${start}`, entry);
+        }
+    }
+    if (moved.size)
+      await query(conn, "INSERT INTO progress_events (target_id, period_start, delta) VALUES ?", [
+        [...moved.values()].map(([id, start, cents]) => [id, start, (cents / 100).toFixed(2)]),
+      ]);
     await query(conn, "COMMIT");
-    return [
-      201,
-      { id: inserted.insertId, ...sale, branch, team, createdAt: now.toISOString(), updatedAt: now.toISOString() },
-    ];
+    const at = now.toISOString();
+    return batch.map((s) => {
+      const id = ids.get(s.saleRef);
+      const seller = sellerOf(s);
+      return id === undefined || !seller
+        ? { saleRef: s.saleRef, status: 422 }
+        : { saleRef: s.saleRef, status: 201, id, branch: seller.branch, team: seller.team, at };
+    });
   } catch (err) {
     await query(conn, "ROLLBACK").catch(() => undefined);
     throw err;
@@ -128,10 +192,10 @@ async function recordSale(sale: NewSale): Promise<[number, unknown]> {
 }
 
 /** Retried on deadlock, as the service does. */
-async function recordWithRetry(sale: NewSale): Promise<[number, unknown]> {
+async function recordWithRetry(batch: NewSale[]): ReturnType<typeof recordSales> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await recordSale(sale);
+      return await recordSales(batch);
     } catch (err) {
       if ((err as { code?: string }).code !== "ER_LOCK_DEADLOCK" || attempt >= 5) throw err;
       await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
@@ -139,19 +203,26 @@ async function recordWithRetry(sale: NewSale): Promise<[number, unknown]> {
   }
 }
 
-function postSale(req: IncomingMessage, res: ServerResponse): void {
+/** POST /sales (one sale: 201 and the sale) or POST /sales/batch (`{sales: [...]}`: 200 and each one's status). */
+function postSales(req: IncomingMessage, res: ServerResponse, single: boolean): void {
   let body = "";
   req.setEncoding("utf8");
   req.on("data", (chunk: string) => (body += chunk));
   req.on("end", () => {
-    let sale: NewSale;
+    let batch: NewSale[];
     try {
-      sale = JSON.parse(body);
+      const parsed = JSON.parse(body);
+      batch = single ? [parsed] : parsed.sales;
     } catch {
       return send(res, 400, { error: "body is not JSON" });
     }
-    recordWithRetry(sale).then(
-      ([status, out]) => send(res, status, out),
+    recordWithRetry(batch).then(
+      (results) => {
+        if (!single) return send(res, 200, { results: results.map(({ saleRef, status, id }) => ({ saleRef, status, id })) });
+        const [{ status, id, branch, team, at } = { status: 500 }] = results;
+        if (status !== 201) return send(res, 422, { error: "agent unknown, inactive or not authorised" });
+        send(res, 201, { id, ...batch[0], branch, team, createdAt: at, updatedAt: at });
+      },
       (err: Error) => {
         console.error(err.message);
         send(res, 500, { error: err.message });
@@ -165,7 +236,8 @@ createServer((req, res) => {
   if (url === "/ready") return send(res, 200, { status: "ready" });
   if (!authorised(req)) return send(res, 401, { error: "unauthorized" });
   if (mode === "agent" && req.method === "GET" && url.startsWith("/agents/")) return getAgent(url.slice(8), res);
-  if (mode === "sales" && req.method === "POST" && url === "/sales") return postSale(req, res);
+  if (mode === "sales" && req.method === "POST" && url === "/sales") return postSales(req, res, true);
+  if (mode === "sales" && req.method === "POST" && url === "/sales/batch") return postSales(req, res, false);
   send(res, 404, { error: "not found" });
 }).listen(Number(process.env.PORT), "127.0.0.1");
 // Exit cleanly on a signal, so `--cpu-prof` can write its profile.
