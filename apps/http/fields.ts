@@ -64,10 +64,18 @@ export const name = (max: number, example: string) =>
  */
 export const dateRange = { first: "2000-01-01", last: "2099-12-31" } as const;
 
-/** True for a real calendar day written YYYY-MM-DD (2026-02-30 is not one). */
+const calendarDate = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar day written YYYY-MM-DD (2026-02-30 is not one). Checked in place: batches check thousands. */
 export const isCalendarDate = (v: string) => {
-  const t = Date.parse(`${v}T00:00:00Z`);
-  return !Number.isNaN(t) && new Date(t).toISOString().startsWith(v);
+  const parts = calendarDate.exec(v);
+  if (!parts) return false;
+  const year = Number(parts[1]);
+  const month = Number(parts[2]);
+  const day = Number(parts[3]);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month >= 1 && month <= 12 && day >= 1 && day <= days;
 };
 
 export const isoDate = z

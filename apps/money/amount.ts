@@ -7,7 +7,7 @@ const decimal2 = /^(0|[1-9]\d{0,11})(\.\d{1,2})?$/;
  * a string ("120000.00"): floats never touch it.
  */
 export const moneyInput = z
-  .union([z.number(), z.string()])
+  .union([z.string(), z.number()])
   .transform((v, ctx) => {
     const text = typeof v === "number" ? String(v) : v.trim();
     if (!decimal2.test(text)) {

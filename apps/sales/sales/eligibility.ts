@@ -62,13 +62,18 @@ export async function lockAgents(
   return { agents, revision: found[0]?.revision };
 }
 
-/** The agent, when it may sell the product; otherwise why not, as a 422 outcome. */
-export async function seller(
+type Check = { agent: AgentFacts } | Refusal;
+
+/**
+ * The agent, when it may sell the product; otherwise why not, as a 422 outcome. Answered at once from
+ * the locked rows; a promise only when the product must be looked up (a batch checks a thousand).
+ */
+export function seller(
   tx: Tx,
   agents: ReadonlyMap<string, AgentFacts>,
   agentCode: string,
   productCode: string,
-): Promise<{ agent: AgentFacts } | Refusal> {
+): Check | Promise<Check> {
   const refuse = (reason: RefusalReason, field: string, message: string): Refusal => ({
     status: 422,
     error: message,
@@ -79,7 +84,10 @@ export async function seller(
   if (!agent) return refuse("unknown_agent", "agentCode", `agent ${agentCode} is unknown`);
   if (agent.status !== "active") return refuse("inactive_agent", "agentCode", `agent ${agentCode} is inactive`);
   if (agent.authorised.has(productCode)) return { agent };
-  const [product] = await rows<{ n: number }>(tx, sql`SELECT 1 AS n FROM products WHERE product_code = ${productCode}`);
-  if (!product) return refuse("unknown_product", "productCode", `product ${productCode} is unknown`);
-  return refuse("not_authorised", "productCode", `agent ${agentCode} is not authorised to sell product ${productCode}`);
+  return rows<{ n: number }>(tx, sql`SELECT 1 AS n FROM products WHERE product_code = ${productCode}`).then(
+    ([product]) =>
+      product
+        ? refuse("not_authorised", "productCode", `agent ${agentCode} is not authorised to sell product ${productCode}`)
+        : refuse("unknown_product", "productCode", `product ${productCode} is unknown`),
+  );
 }

@@ -6,7 +6,7 @@ import { sales } from "../../db/schema/index.js";
 import type { ServiceApp } from "../../http/app.js";
 import { clip, conflict, notFound, unprocessable, validationError } from "../../http/errors.js";
 import { requestTrace } from "../../http/trace.js";
-import type { SalesMetrics } from "../metrics.js";
+import type { RefusalReason, SalesMetrics } from "../metrics.js";
 import type { TargetBook } from "../targets/book.js";
 import { correctSale, deleteSale } from "./corrections.js";
 import { type Outcome, recordSales } from "./record.js";
@@ -19,6 +19,14 @@ const maxDetailedItems = 50;
 
 const groupColumns = { agent: sales.agentCode, team: sales.team, branch: sales.branch, product: sales.productCode };
 
+/** Why an item was not recorded; undefined for a new sale or a replay. */
+function refusalOf(outcome: Outcome | "validation"): RefusalReason | undefined {
+  if (outcome === "validation") return outcome;
+  if (outcome.status === 409) return "conflict";
+  if (outcome.status === 422) return outcome.reason;
+  return undefined;
+}
+
 function orThrow(outcome: Outcome): { status: 200 | 201; sale: SaleRow } {
   if (outcome.status === 409) throw conflict(outcome.error);
   if (outcome.status === 422) throw unprocessable(outcome.error, outcome.errors);
@@ -27,10 +35,17 @@ function orThrow(outcome: Outcome): { status: 200 | 201; sale: SaleRow } {
 
 export function registerSaleRoutes(app: ServiceApp, db: Database, book: TargetBook, metrics: SalesMetrics): void {
   const writer = new SaleWriter(db, book);
-  const count = (outcome: Outcome, path: "single" | "batch") => {
-    if (outcome.status === 201) metrics.recorded.inc({ path });
-    else if (outcome.status === 409) metrics.refused.inc({ reason: "conflict" });
-    else if (outcome.status === 422) metrics.refused.inc({ reason: outcome.reason });
+  /** Counts outcomes, one counter update per label however many items (a batch has a thousand). */
+  const count = (outcomes: Iterable<Outcome | "validation">, path: "single" | "batch") => {
+    let recorded = 0;
+    const refused = new Map<RefusalReason, number>();
+    for (const outcome of outcomes) {
+      const reason = refusalOf(outcome);
+      if (reason) refused.set(reason, (refused.get(reason) ?? 0) + 1);
+      else if (outcome !== "validation" && outcome.status === 201) recorded++;
+    }
+    if (recorded > 0) metrics.recorded.inc({ path }, recorded);
+    for (const [reason, n] of refused) metrics.refused.inc({ reason }, n);
   };
   // A body the schema refuses never reaches the handler; a batch refused as a whole counts once.
   const countInvalid: MiddlewareHandler = async (c, next) => {
@@ -42,7 +57,7 @@ export function registerSaleRoutes(app: ServiceApp, db: Database, book: TargetBo
 
   app.openapi(recordSale, async (c) => {
     const outcome = await writer.record(c.req.valid("json"), requestTrace(c));
-    count(outcome, "single");
+    count([outcome], "single");
     const { status, sale } = orThrow(outcome);
     return status === 201 ? c.json(toSale(sale), 201) : c.json(toSale(sale), 200);
   });
@@ -63,19 +78,21 @@ export function registerSaleRoutes(app: ServiceApp, db: Database, book: TargetBo
         )
       : [];
     const outcomeOf = new Map(valid.map((v, k) => [v.i, outcomes[k]!]));
+    count(
+      parsed.map((p, i) => (p.success ? outcomeOf.get(i)! : "validation")),
+      "batch",
+    );
     let detailed = 0;
     const results = parsed.map((p, i) => {
       const item = items[i] as { saleRef?: unknown } | null;
       const saleRef = item && typeof item === "object" && typeof item.saleRef === "string" ? clip(item.saleRef) : null;
       if (!p.success) {
-        metrics.refused.inc({ reason: "validation" });
         const error = validationError(p.error, "json");
         // Field-by-field detail for the first invalid items only, so the answer stays smaller than the request.
         if (detailed++ >= maxDetailedItems) return { saleRef, status: 400, error: error.message };
         return { saleRef, status: 400, error: error.message, errors: error.errors };
       }
       const outcome = outcomeOf.get(i)!;
-      count(outcome, "batch");
       if (outcome.status === 409) return { saleRef, status: 409, error: outcome.error };
       if (outcome.status === 422) return { saleRef, status: 422, error: outcome.error, errors: outcome.errors };
       return { saleRef, status: outcome.status, id: outcome.sale.id };

@@ -52,7 +52,11 @@ export async function recordSales(
       unique(inputs.map((s) => s.productCode)),
     );
     const checks: Array<{ agent: AgentFacts } | Refusal> = [];
-    for (const input of inputs) checks.push(await seller(tx, agents, input.agentCode, input.productCode));
+    for (const input of inputs) {
+      const check = seller(tx, agents, input.agentCode, input.productCode);
+      // Most checks are answered from the locked rows; only an unknown product is looked up.
+      checks.push(check instanceof Promise ? await check : check);
+    }
 
     // A refused saleRef that is already recorded is answered from the stored sale (200 or 409),
     // whatever became of its agent or product since: a core system's retry must not become a refusal.
@@ -145,8 +149,13 @@ async function insertSales(tx: Tx, rows: NewSaleRow[]): Promise<{ created: SaleR
   return { created: [], raced };
 }
 
+/** A timestamp as the TIMESTAMP(3) literal mysql2 writes for a Date in UTC: formatted once per statement, not per row. */
+const utcTimestamp = (d: Date) => d.toISOString().slice(0, 23).replace("T", " ");
+
 /** One multi-row INSERT; returns the first auto-increment id. */
 async function insertRows(tx: Tx, rows: NewSaleRow[]): Promise<number> {
+  const stamps = new Map<Date, string>();
+  const stamp = (d: Date) => stamps.get(d) ?? stamps.set(d, utcTimestamp(d)).get(d)!;
   // mysql2's formatter rather than drizzle's builder: a thousand rows cost one string, not 9,000 chunks.
   const statement = format(
     "INSERT INTO sales (sale_ref, agent_code, product_code, amount, sale_date, branch, team, created_at, updated_at) VALUES ?",
@@ -159,8 +168,8 @@ async function insertRows(tx: Tx, rows: NewSaleRow[]): Promise<number> {
         r.saleDate,
         r.branch,
         r.team,
-        r.createdAt,
-        r.updatedAt,
+        stamp(r.createdAt),
+        stamp(r.updatedAt),
       ]),
     ],
     false,
@@ -174,16 +183,12 @@ async function insertRows(tx: Tx, rows: NewSaleRow[]): Promise<number> {
 async function withIds(tx: Tx, rows: NewSaleRow[], firstId: number): Promise<SaleRow[]> {
   const [only] = rows;
   if (rows.length === 1 && only) return [{ ...only, id: firstId }];
-  const ids = await tx
-    .select({ id: sales.id, saleRef: sales.saleRef })
-    .from(sales)
-    .where(
-      inArray(
-        sales.saleRef,
-        rows.map((r) => r.saleRef),
-      ),
-    );
-  const idOf = new Map(ids.map((r) => [r.saleRef, r.id]));
+  const [ids] = await tx.execute(
+    format("SELECT id, sale_ref FROM sales WHERE sale_ref IN (?)", [rows.map((r) => r.saleRef)]),
+  );
+  const idOf = new Map(
+    (ids as unknown as Array<{ id: number; sale_ref: string }>).map((r) => [r.sale_ref, Number(r.id)]),
+  );
   return rows.flatMap((r) => {
     const id = idOf.get(r.saleRef);
     return id === undefined ? [] : [{ ...r, id }];

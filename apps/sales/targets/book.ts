@@ -75,7 +75,9 @@ export class TargetBook {
     const byKey = new Map<string, Target[]>();
     for (const target of loaded) {
       const k = `${target.scope}:${target.key}`;
-      byKey.set(k, [...(byKey.get(k) ?? []), target]);
+      const list = byKey.get(k);
+      if (list) list.push(target);
+      else byKey.set(k, [target]);
     }
     this.byKey = byKey;
     this.revision = revision;

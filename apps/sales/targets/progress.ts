@@ -23,10 +23,11 @@ export function saleDeltas(
   sign: 1 | -1,
   trace?: Trace,
 ): Delta[] {
+  const cents = sign === 1 ? toCents(sale.amount) : -toCents(sale.amount);
   return book.matching(sale).map((target) => ({
     target,
     periodStart: periodStart(target.period, sale.saleDate),
-    cents: BigInt(sign) * toCents(sale.amount),
+    cents,
     trace,
   }));
 }
@@ -36,8 +37,10 @@ export function mergeDeltas(deltas: Delta[]): Delta[] {
   const merged = new Map<string, Delta>();
   for (const d of deltas) {
     const k = `${d.target.id}|${d.periodStart}`;
-    const prev = merged.get(k);
-    merged.set(k, prev ? { ...prev, cents: prev.cents + d.cents } : d);
+    const sum = merged.get(k);
+    // A copy per key, summed in place: the deltas passed in stay as they were.
+    if (sum) sum.cents += d.cents;
+    else merged.set(k, { ...d });
   }
   return [...merged.values()]
     .filter((d) => d.cents !== 0n)
@@ -50,7 +53,11 @@ export function mergeDeltas(deltas: Delta[]): Delta[] {
  */
 export async function recordEvents(tx: Tx, deltas: Delta[]): Promise<void> {
   const byRequest = new Map<Trace | undefined, Delta[]>();
-  for (const d of deltas) byRequest.set(d.trace, [...(byRequest.get(d.trace) ?? []), d]);
+  for (const d of deltas) {
+    const mine = byRequest.get(d.trace);
+    if (mine) mine.push(d);
+    else byRequest.set(d.trace, [d]);
+  }
   const changes = [...byRequest.values()].flatMap(mergeDeltas);
   if (changes.length === 0) return;
   await tx.execute(sql`
