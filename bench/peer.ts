@@ -218,7 +218,8 @@ function postSales(req: IncomingMessage, res: ServerResponse, single: boolean): 
     }
     recordWithRetry(batch).then(
       (results) => {
-        if (!single) return send(res, 200, { results: results.map(({ saleRef, status, id }) => ({ saleRef, status, id })) });
+        if (!single)
+          return send(res, 200, { results: results.map(({ saleRef, status, id }) => ({ saleRef, status, id })) });
         const [{ status, id, branch, team, at } = { status: 500 }] = results;
         if (status !== 201) return send(res, 422, { error: "agent unknown, inactive or not authorised" });
         send(res, 201, { id, ...batch[0], branch, team, createdAt: at, updatedAt: at });

@@ -172,9 +172,7 @@ export async function run(args: string[]): Promise<void> {
 
     report(
       `POST /sales, ${connections} connections, ${rounds} alternating rounds of ${seconds}s after ${warmupSeconds}s of warm-up each; targets on every agent, team and product`,
-      [
-        ...peerComparison(r),
-      ],
+      [...peerComparison(r)],
     );
     report(
       `POST /sales/batch, ${batchSize} sales a request, ${batchConnections} connections, the same rounds and warm-up`,
