@@ -23,10 +23,14 @@ export interface DbOptions {
 const sslModes = ["disable", "require", "verify-ca", "verify-full"] as const;
 type SslMode = (typeof sslModes)[number];
 
+/** Timestamps are read and written as UTC. */
+const timezone = "Z";
+
 /**
  * Turns `mysql://user:pass@host:port/db?sslmode=require` into pool options. TLS follows libpq's
  * `sslmode` words (`ssl=true` means `require`); DigitalOcean's managed MySQL needs at least `require`.
  */
+
 export function poolOptions(url: string, options: DbOptions = {}): mysql.PoolOptions {
   const u = new URL(url);
   if (u.protocol !== "mysql:") throw new Error(`expected a mysql:// URL, got ${u.protocol}//`);
@@ -67,7 +71,11 @@ export function poolOptions(url: string, options: DbOptions = {}): mysql.PoolOpt
     // No stack captured per query by mysql2's promise API (a measurable share of a keyed read's CPU);
     // a driver error still says what failed, with its code.
     trace: false,
-    timezone: "Z",
+    timezone,
+    // A statement sent without values is sent as it is. mysql2 otherwise scans all of it for
+    // placeholders to fill with nothing: for a 1,000-row INSERT already formatted, 150 KB scanned again.
+    queryFormat: (sql: string, values: Parameters<typeof mysql.format>[1][] | undefined) =>
+      values?.length ? mysql.format(sql, values, false, timezone) : sql,
     dateStrings: ["DATE"],
     supportBigNumbers: true,
     bigNumberStrings: false,

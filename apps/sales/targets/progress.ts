@@ -34,15 +34,17 @@ export function saleDeltas(
 
 /** Sums deltas per (target, period), drops the zeros, and orders them by target and period. */
 export function mergeDeltas(deltas: Delta[]): Delta[] {
-  const merged = new Map<string, Delta>();
+  const byTarget = new Map<number, Map<string, Delta>>();
   for (const d of deltas) {
-    const k = `${d.target.id}|${d.periodStart}`;
-    const sum = merged.get(k);
-    // A copy per key, summed in place: the deltas passed in stay as they were.
+    let periods = byTarget.get(d.target.id);
+    if (!periods) byTarget.set(d.target.id, (periods = new Map()));
+    const sum = periods.get(d.periodStart);
+    // A copy per (target, period), summed in place: the deltas passed in stay as they were.
     if (sum) sum.cents += d.cents;
-    else merged.set(k, { ...d });
+    else periods.set(d.periodStart, { ...d });
   }
-  return [...merged.values()]
+  return [...byTarget.values()]
+    .flatMap((periods) => [...periods.values()])
     .filter((d) => d.cents !== 0n)
     .sort((a, b) => a.target.id - b.target.id || a.periodStart.localeCompare(b.periodStart));
 }
