@@ -36,8 +36,8 @@ export function saleDeltas(
 export function mergeDeltas(deltas: Delta[]): Delta[] {
   const byTarget = new Map<number, Map<string, Delta>>();
   for (const d of deltas) {
-    let periods = byTarget.get(d.target.id);
-    if (!periods) byTarget.set(d.target.id, (periods = new Map()));
+    const periods = byTarget.get(d.target.id) ?? new Map<string, Delta>();
+    byTarget.set(d.target.id, periods);
     const sum = periods.get(d.periodStart);
     // A copy per (target, period), summed in place: the deltas passed in stay as they were.
     if (sum) sum.cents += d.cents;
