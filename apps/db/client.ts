@@ -30,7 +30,6 @@ const timezone = "Z";
  * Turns `mysql://user:pass@host:port/db?sslmode=require` into pool options. TLS follows libpq's
  * `sslmode` words (`ssl=true` means `require`); DigitalOcean's managed MySQL needs at least `require`.
  */
-
 export function poolOptions(url: string, options: DbOptions = {}): mysql.PoolOptions {
   const u = new URL(url);
   if (u.protocol !== "mysql:") throw new Error(`expected a mysql:// URL, got ${u.protocol}//`);

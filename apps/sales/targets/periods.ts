@@ -10,8 +10,11 @@ const startsKnown = new Map<Period, Map<string, string>>();
 
 /** First day of the period that holds `date`. */
 export function periodStart(period: Period, date: string): string {
-  const known = startsKnown.get(period) ?? new Map<string, string>();
-  startsKnown.set(period, known);
+  let known = startsKnown.get(period);
+  if (!known) {
+    known = new Map();
+    startsKnown.set(period, known);
+  }
   const start = known.get(date);
   if (start !== undefined) return start;
   const year = date.slice(0, 4);

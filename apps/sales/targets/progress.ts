@@ -36,8 +36,11 @@ export function saleDeltas(
 export function mergeDeltas(deltas: Delta[]): Delta[] {
   const byTarget = new Map<number, Map<string, Delta>>();
   for (const d of deltas) {
-    const periods = byTarget.get(d.target.id) ?? new Map<string, Delta>();
-    byTarget.set(d.target.id, periods);
+    let periods = byTarget.get(d.target.id);
+    if (!periods) {
+      periods = new Map();
+      byTarget.set(d.target.id, periods);
+    }
     const sum = periods.get(d.periodStart);
     // A copy per (target, period), summed in place: the deltas passed in stay as they were.
     if (sum) sum.cents += d.cents;
