@@ -75,12 +75,6 @@ interface Seller {
   products: Set<string>;
 }
 
-/**
- * One transaction for a request's sales: the agents, their authorisations and the targets revision
- * read under a shared lock; the authorised sales in one multi-row INSERT (a lone sale's id is the
- * insert id, several are read back, as ids of a multi-row insert need not be consecutive); their
- * change-log rows; one progress event per (target, period) they move. Returns each sale's status and id.
- */
 interface Recorded {
   saleRef: string;
   status: number;
@@ -91,6 +85,12 @@ interface Recorded {
   at?: string;
 }
 
+/**
+ * One transaction for a request's sales: the agents, their authorisations and the targets revision
+ * read under a shared lock; the authorised sales in one multi-row INSERT (a lone sale's id is the
+ * insert id, several are read back, as ids of a multi-row insert need not be consecutive); their
+ * change-log rows; one progress event per (target, period) they move. Returns each sale's status and id.
+ */
 async function recordSales(batch: NewSale[]): Promise<Recorded[]> {
   const conn = await new Promise<mysql.PoolConnection>((resolve, reject) =>
     pool.getConnection((err, c) => (err ? reject(err) : resolve(c))),
