@@ -9,20 +9,8 @@
 // Goals, both paths: >= 0.75 of the peer with p99 <= 1.5x the peer's; service RSS < 150 MB.
 import mysql from "mysql2/promise";
 import { demoAgents, demoAuthorisations } from "../apps/db/demo-data.js";
-import { seedAgentData } from "../apps/db/seed.js";
-import { freshDatabase } from "../test/databases.js";
-import {
-  alternate,
-  countRequestLines,
-  imageNodeOptions,
-  peakRssMb,
-  peerComparison,
-  report,
-  requireWrk,
-  roundFlags,
-  startChild,
-  startPeer,
-} from "./lib/load.js";
+import { alternate, imageNodeOptions, peerComparison, report, requireWrk, roundFlags } from "./lib/load.js";
+import { withPeerAndService } from "./lib/pair.js";
 
 const connections = 50;
 const batchSize = 1000;
@@ -111,64 +99,28 @@ export async function run(args: string[]): Promise<void> {
   requireWrk();
   const { rounds, seconds, warmupSeconds } = roundFlags(args);
   const key = "bench-integration-key-0000000000";
-  const peerDb = await freshDatabase();
-  const serviceDb = await freshDatabase();
-  const running: Array<{ stop(): Promise<void> }> = [];
-  try {
-    for (const db of [peerDb, serviceDb]) {
-      await seedAgentData(db.handle);
-      await db.handle.close();
-      await setTargets(db.url);
-    }
-    const peer = await startPeer("sales", 18101, peerDb.url, key);
-    running.push(peer);
-    const service = await startChild(
-      ["dist/apps/main.js", "sales"],
-      {
-        PORT: "18001",
-        DATABASE_URL: serviceDb.url,
-        API_KEYS: `integration:${key}`,
-        NOTIFICATION_URL: "http://127.0.0.1:9",
-        NOTIFICATION_API_KEY: key,
-        NODE_OPTIONS: imageNodeOptions(),
-      },
-      undefined,
-      true,
-    );
-    running.push(service);
-
+  const ports = { peer: 18101, service: 18001 };
+  const serviceEnv = { NOTIFICATION_URL: "http://127.0.0.1:9", NOTIFICATION_API_KEY: key };
+  const options = { path: "sales", key, role: "integration", ports, prepare: setTargets, serviceEnv } as const;
+  await withPeerAndService(options, async (pair) => {
     const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
-    const single = (port: number, prefix: string) => ({
-      url: `http://127.0.0.1:${port}/sales`,
+    const salesLoad = (port: number, prefix: string, perRequest: number) => ({
+      url: `http://127.0.0.1:${port}/sales${perRequest > 1 ? "/batch" : ""}`,
       headers,
-      connections,
+      connections: perRequest > 1 ? batchConnections : connections,
       durationSeconds: seconds,
-      luaRequest: salesLua(prefix, 1),
+      luaRequest: salesLua(prefix, perRequest),
     });
-    const evaluator = evaluatorBacklog(serviceDb.url);
-    const r = await alternate(
-      { rounds, warmupSeconds, afterService: evaluator.drained },
-      single(18101, "PEER"),
-      single(18001, "SVC"),
-    );
-
-    const batchOf = (port: number, prefix: string) => ({
-      url: `http://127.0.0.1:${port}/sales/batch`,
-      headers,
-      connections: batchConnections,
-      durationSeconds: seconds,
-      luaRequest: salesLua(prefix, batchSize),
-    });
+    const evaluator = evaluatorBacklog(pair.serviceDbUrl);
+    const settings = { rounds, warmupSeconds, afterService: evaluator.drained };
+    const r = await alternate(settings, salesLoad(ports.peer, "PEER", 1), salesLoad(ports.service, "SVC", 1));
     const b = await alternate(
-      { rounds, warmupSeconds, afterService: evaluator.drained },
-      batchOf(18101, "PEERB"),
-      batchOf(18001, "SVCB"),
+      settings,
+      salesLoad(ports.peer, "PEERB", batchSize),
+      salesLoad(ports.service, "SVCB", batchSize),
     );
-    if (r.peer.non2xx + r.peer.errors + b.peer.non2xx + b.peer.errors > 0)
-      console.error(`the peer failed requests:\n${peer.stderrHead()}`);
-    const rss = peakRssMb(service.process.pid!);
-    await service.stop();
-    const logged = countRequestLines(service.logFile!);
+    pair.checkPeer(r.peer, b.peer);
+    const { rssMb, requestLines } = await pair.stopService();
 
     report(
       `POST /sales, ${connections} connections, ${rounds} alternating rounds of ${seconds}s after ${warmupSeconds}s of warm-up each; targets on every agent, team and product`,
@@ -188,14 +140,10 @@ export async function run(args: string[]): Promise<void> {
         ],
         [
           "service request log lines / requests",
-          `${logged} / ${r.serviceWarmRequests + r.service.total + b.serviceWarmRequests + b.service.total}`,
+          `${requestLines} / ${r.serviceWarmRequests + r.service.total + b.serviceWarmRequests + b.service.total}`,
         ],
-        ["service peak RSS MB", `${rss} (goal < 150; NODE_OPTIONS as in the image: ${imageNodeOptions()})`],
+        ["service peak RSS MB", `${rssMb} (goal < 150; NODE_OPTIONS as in the image: ${imageNodeOptions()})`],
       ],
     );
-  } finally {
-    for (const child of running) await child.stop();
-    await peerDb.drop();
-    await serviceDb.drop();
-  }
+  });
 }
