@@ -122,7 +122,11 @@ async function recordSales(batch: NewSale[]): Promise<Recorded[]> {
       const seller = sellers.get(s.agentCode);
       return seller?.status === "active" && seller.products.has(s.productCode) ? seller : undefined;
     };
-    const valid = batch.filter((s) => sellerOf(s));
+    // Each authorised sale with its seller, looked up once.
+    const valid = batch.flatMap((sale) => {
+      const seller = sellerOf(sale);
+      return seller ? [{ sale, seller }] : [];
+    });
     if (valid.length === 0) {
       await query(conn, "ROLLBACK");
       return batch.map((s) => ({ saleRef: s.saleRef, status: 422 }));
@@ -142,32 +146,45 @@ async function recordSales(batch: NewSale[]): Promise<Recorded[]> {
       conn,
       "INSERT INTO sales (sale_ref, agent_code, product_code, amount, sale_date, branch, team, created_at, updated_at) VALUES ?",
       [
-        valid.map((s) => {
-          const { branch, team } = sellerOf(s)!;
-          return [s.saleRef, s.agentCode, s.productCode, s.amount, s.saleDate, branch, team, now, now];
-        }),
+        valid.map(({ sale: s, seller }) => [
+          s.saleRef,
+          s.agentCode,
+          s.productCode,
+          s.amount,
+          s.saleDate,
+          seller.branch,
+          seller.team,
+          now,
+          now,
+        ]),
       ],
     )) as unknown as { insertId: number };
     const ids = new Map<string, number>();
-    if (valid.length === 1) ids.set(valid[0]!.saleRef, inserted.insertId);
+    if (valid.length === 1) ids.set(valid[0]!.sale.saleRef, inserted.insertId);
     else
       for (const r of await query(conn, "SELECT id, sale_ref FROM sales WHERE sale_ref IN (?)", [
-        valid.map((s) => s.saleRef),
+        valid.map(({ sale }) => sale.saleRef),
       ]))
         ids.set(r.sale_ref as string, r.id as number);
     await query(conn, "INSERT INTO sale_changes (sale_id, sale_date) VALUES ?", [
-      valid.map((s) => [ids.get(s.saleRef), s.saleDate]),
+      valid.map(({ sale }) => [ids.get(sale.saleRef), sale.saleDate]),
     ]);
     // Amounts in cents, summed per (target, period).
     const moved = new Map<string, [number, string, number]>();
-    for (const s of valid) {
-      const { branch, team } = sellerOf(s)!;
-      for (const k of [`agent:${s.agentCode}`, `team:${team}`, `branch:${branch}`, `product:${s.productCode}`])
+    for (const { sale: s, seller } of valid) {
+      const cents = Math.round(Number(s.amount) * 100);
+      for (const k of [
+        `agent:${s.agentCode}`,
+        `team:${seller.team}`,
+        `branch:${seller.branch}`,
+        `product:${s.productCode}`,
+      ])
         for (const t of targetsByKey.get(k) ?? []) {
           const start = periodStart(t.period, s.saleDate);
-          const entry = moved.get(`${t.id}|${start}`) ?? [t.id, start, 0];
-          entry[2] += Math.round(Number(s.amount) * 100);
-          moved.set(`${t.id}|${start}`, entry);
+          const key = `${t.id}|${start}`;
+          const entry = moved.get(key) ?? [t.id, start, 0];
+          entry[2] += cents;
+          moved.set(key, entry);
         }
     }
     if (moved.size)
@@ -176,9 +193,10 @@ async function recordSales(batch: NewSale[]): Promise<Recorded[]> {
       ]);
     await query(conn, "COMMIT");
     const at = now.toISOString();
+    const sellerOfRecorded = new Map(valid.map(({ sale, seller }) => [sale.saleRef, seller]));
     return batch.map((s) => {
       const id = ids.get(s.saleRef);
-      const seller = sellerOf(s);
+      const seller = sellerOfRecorded.get(s.saleRef);
       return id === undefined || !seller
         ? { saleRef: s.saleRef, status: 422 }
         : { saleRef: s.saleRef, status: 201, id, branch: seller.branch, team: seller.team, at };

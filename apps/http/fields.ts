@@ -65,6 +65,7 @@ export const name = (max: number, example: string) =>
 export const dateRange = { first: "2000-01-01", last: "2099-12-31" } as const;
 
 const calendarDate = /^(\d{4})-(\d{2})-(\d{2})$/;
+const thirtyDayMonths = new Set([4, 6, 9, 11]);
 
 /** True for a real calendar day written YYYY-MM-DD (2026-02-30 is not one). Checked in place: batches check thousands. */
 export const isCalendarDate = (v: string) => {
@@ -74,7 +75,7 @@ export const isCalendarDate = (v: string) => {
   const month = Number(parts[2]);
   const day = Number(parts[3]);
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  const days = month === 2 ? (leap ? 29 : 28) : thirtyDayMonths.has(month) ? 30 : 31;
   return month >= 1 && month <= 12 && day >= 1 && day <= days;
 };
 

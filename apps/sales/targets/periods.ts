@@ -5,30 +5,13 @@ export type Period = (typeof targetPeriods)[number];
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
-/** Starts already computed, per period and date: a batch of a thousand sales has a few dozen dates. */
-const startsKnown = new Map<Period, Map<string, string>>();
-
 /** First day of the period that holds `date`. */
 export function periodStart(period: Period, date: string): string {
-  let known = startsKnown.get(period);
-  if (!known) {
-    known = new Map();
-    startsKnown.set(period, known);
-  }
-  const start = known.get(date);
-  if (start !== undefined) return start;
   const year = date.slice(0, 4);
   const month = Number(date.slice(5, 7));
-  const computed =
-    period === "year"
-      ? `${year}-01-01`
-      : period === "quarter"
-        ? `${year}-${pad(month - ((month - 1) % 3))}-01`
-        : `${year}-${pad(month)}-01`;
-  // Bounded: a year of dates per period, then it starts over.
-  if (known.size >= 366) known.clear();
-  known.set(date, computed);
-  return computed;
+  if (period === "year") return `${year}-01-01`;
+  if (period === "quarter") return `${year}-${pad(month - ((month - 1) % 3))}-01`;
+  return `${year}-${pad(month)}-01`;
 }
 
 /** Last day of the period that starts on `start`. */
